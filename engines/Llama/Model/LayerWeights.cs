@@ -1,0 +1,54 @@
+using static TorchSharp.torch;
+
+namespace Harness.Engines.Llama.Model;
+
+/// <summary>
+/// One decoder layer's weights in the compute precision, with q/k/v and gate/up fused so each is one matrix read
+/// per token. d = hidden size, q = heads*headDim, kv = kvHeads*headDim, i = intermediate size.
+/// </summary>
+public sealed class LayerWeights : IDisposable
+{
+    /// <summary>[d] fp32.</summary>
+    public required Tensor AttentionNorm { get; init; }
+
+    /// <summary>[q + 2kv, d]: rows 0..q are Wq, then Wk, then Wv.</summary>
+    public required Tensor Qkv { get; init; }
+
+    /// <summary>[q + 2kv] in the compute precision, or null when the model has no q/k/v bias.</summary>
+    public Tensor? QkvBias { get; init; }
+
+    /// <summary>[d, q].</summary>
+    public required Tensor Output { get; init; }
+
+    /// <summary>[d] fp32.</summary>
+    public required Tensor MlpNorm { get; init; }
+
+    /// <summary>[2i, d]: rows 0..i are the gate projection, i..2i the up projection.</summary>
+    public required Tensor GateUp { get; init; }
+
+    /// <summary>[d, i].</summary>
+    public required Tensor Down { get; init; }
+
+    public IEnumerable<Tensor> All()
+    {
+        yield return AttentionNorm;
+        yield return Qkv;
+        if (QkvBias is not null)
+        {
+            yield return QkvBias;
+        }
+
+        yield return Output;
+        yield return MlpNorm;
+        yield return GateUp;
+        yield return Down;
+    }
+
+    public void Dispose()
+    {
+        foreach (Tensor t in All())
+        {
+            t.Dispose();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Engines.Llama.Model;
+
+/// <summary>
+/// A Llama-family model ready to run: weights in the compute precision, rotary tables, and the two forward
+/// implementations (libtorch for prefill, kernels or libtorch for decode) over the same weights and KV cache.
+/// </summary>
+public sealed class LlamaModel : IDisposable
+{
+    private readonly TorchForward torchForward;
+    private readonly IDecodeStep? kernels;
+
+    public LlamaModel(LlamaWeights weights, int maxContext, AttentionKind attention, DecodePath decodePath, IDecodeStepFactory? kernelDecoder = null)
+    {
+        Weights = weights;
+        Config = weights.Config;
+        MaxContext = maxContext;
+        Attention = attention;
+        DecodePath = decodePath;
+        Rope = new RotaryEmbedding(Config, maxContext);
+        torchForward = new TorchForward(weights, Rope);
+        if (decodePath == DecodePath.Kernels)
+        {
+            kernels = (kernelDecoder ?? throw new EngineException("the kernel decode path needs a kernel decoder")).Create(this);
+        }
+    }
+
+    public LlamaConfig Config { get; }
+
+    public LlamaWeights Weights { get; }
+
+    public RotaryEmbedding Rope { get; }
+
+    public int MaxContext { get; }
+
+    public AttentionKind Attention { get; }
+
+    public DecodePath DecodePath { get; }
+
+    public KvCache NewCache() => new(Config, MaxContext);
+
+    /// <summary>Runs the prompt through the model (libtorch) and writes the last position's logits.</summary>
+    public void Prefill(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
+    {
+        using Tensor result = torchForward.Forward(ids, cache, Attention);
+        result.data<float>().CopyTo(logits);
+    }
+
+    /// <summary>Runs one token at position cache.Length and writes its logits.</summary>
+    public void Decode(int id, KvCache cache, Span<float> logits)
+    {
+        if (kernels is not null)
+        {
+            kernels.Decode(id, cache, logits);
+            return;
+        }
+
+        using Tensor result = torchForward.Forward([id], cache, Attention);
+        result.data<float>().CopyTo(logits);
+    }
+
+    /// <summary>Logits for every position of a sequence, from one libtorch pass: [T, vocab] fp32.</summary>
+    public Tensor SequenceLogits(ReadOnlySpan<int> ids)
+    {
+        using var cache = new KvCache(Config, ids.Length);
+        return torchForward.Forward(ids, cache, Attention, allLogits: true);
+    }
+
+    public void Dispose()
+    {
+        kernels?.Dispose();
+        Rope.Dispose();
+        Weights.Dispose();
+    }
+}

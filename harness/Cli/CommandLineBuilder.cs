@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace Harness.Cli;
+
+/// <summary>The harness's commands.</summary>
+internal static class CommandLineBuilder
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Benchmarking and evaluation harness for LLM inference engines and their variants.");
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+}

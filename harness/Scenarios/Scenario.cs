@@ -1,0 +1,17 @@
+namespace Harness.Scenarios;
+
+/// <summary>A benchmark scenario: which model and engine variants, fed what workload, under which load.</summary>
+internal sealed record Scenario(
+    string Name,
+    string Description,
+    string SourcePath,
+    string Model,
+    EngineSpec Engine,
+    WorkloadSpec Workload,
+    LoadSpec Load,
+    SloSpec Slo,
+    int Warmup,
+    int Repetitions,
+    ulong Seed,
+    LimitsSpec Limits,
+    IReadOnlyDictionary<string, string> Accuracy);
