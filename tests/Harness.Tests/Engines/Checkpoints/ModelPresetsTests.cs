@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
@@ -52,16 +51,6 @@ public sealed class ModelPresetsTests
     }
 
     [Fact]
-    public void SmolLm2BuildsQuickly()
-    {
-        var watch = Stopwatch.StartNew();
-        using LoadedCheckpoint ckpt = ModelPresets.Load("smollm2-135m");
-        watch.Stop();
-        Assert.Equal(134_515_008, ckpt.Tensors.Values.Sum(t => t.NumberOfElements));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
-    }
-
-    [Fact]
     public void LargePresetConfigsMatchTheirModels()
     {
         LlamaConfig qwen = ModelPresets.Config("qwen2.5-0.5b");
@@ -74,5 +63,5 @@ public sealed class ModelPresetsTests
 
     [Fact]
     public void NamesListEveryPreset() =>
-        Assert.All(ModelPresets.Names, n => Assert.Equal(n, ModelPresets.Config(n) is not null ? n : null));
+        Assert.All(ModelPresets.Names, n => Assert.True(ModelPresets.Contains(n) && ModelPresets.Config(n).VocabSize > 0, n));
 }
