@@ -1,0 +1,66 @@
+namespace Harness.Engines.Llama.Checkpoints;
+
+/// <summary>A parsed model argument: <c>hf:DIR</c>, <c>llama2c:FILE</c> or <c>preset:NAME</c>.</summary>
+/// <param name="Kind">Which loader reads it.</param>
+/// <param name="Location">The directory, the file, or the preset name (lower case).</param>
+public sealed record ModelSpec(ModelSpecKind Kind, string Location)
+{
+    private const string HfPrefix = "hf:";
+    private const string Llama2cPrefix = "llama2c:";
+    private const string PresetPrefix = "preset:";
+
+    /// <summary>One line listing what <see cref="Parse"/> accepts, for error messages and help text.</summary>
+    public static string AcceptedForms =>
+        $"expected hf:DIR (config.json + safetensors), llama2c:FILE (llama2.c legacy .bin) or preset:NAME with NAME one of {string.Join(", ", ModelPresets.Names)}";
+
+    /// <summary>Parses a model argument; throws <see cref="EngineException"/> listing the accepted forms otherwise.</summary>
+    public static ModelSpec Parse(string text)
+    {
+        string trimmed = (text ?? string.Empty).Trim();
+        if (TryValue(trimmed, HfPrefix, out string dir))
+        {
+            return new ModelSpec(ModelSpecKind.HuggingFace, dir);
+        }
+
+        if (TryValue(trimmed, Llama2cPrefix, out string file))
+        {
+            return new ModelSpec(ModelSpecKind.Llama2c, file);
+        }
+
+        if (TryValue(trimmed, PresetPrefix, out string name))
+        {
+            if (!ModelPresets.Contains(name))
+            {
+                throw new EngineException($"unknown preset '{name}': expected one of {string.Join(", ", ModelPresets.Names)}");
+            }
+
+            return new ModelSpec(ModelSpecKind.Preset, name.ToLowerInvariant());
+        }
+
+        throw new EngineException($"invalid model spec '{trimmed}': {AcceptedForms}");
+    }
+
+    public override string ToString() => Kind switch
+    {
+        ModelSpecKind.HuggingFace => HfPrefix + Location,
+        ModelSpecKind.Llama2c => Llama2cPrefix + Location,
+        _ => PresetPrefix + Location,
+    };
+
+    private static bool TryValue(string text, string prefix, out string value)
+    {
+        value = string.Empty;
+        if (!text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        value = text[prefix.Length..].Trim();
+        if (value.Length == 0)
+        {
+            throw new EngineException($"invalid model spec '{text}': nothing after '{prefix}'; {AcceptedForms}");
+        }
+
+        return true;
+    }
+}
