@@ -1,0 +1,63 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Harness.Engines.Llama.Kernels;
+
+/// <summary>
+/// Decodes weight elements to fp32 for the GEMV inner loops; one struct per <see cref="WeightFormat"/> so the JIT
+/// specialises each loop. Every load covers two vectors of columns (32 for Vector512), which is the natural unit for
+/// bf16 (one 64-byte load widens to two fp32 vectors) and doubles as a 2-way unroll for fp32.
+/// </summary>
+internal unsafe interface IWeightLoader
+{
+    static abstract void Load512(byte* row, nint col, out Vector512<float> lo, out Vector512<float> hi);
+
+    static abstract void LoadVector(byte* row, nint col, out Vector<float> lo, out Vector<float> hi);
+
+    static abstract float LoadScalar(byte* row, nint col);
+}
+
+internal readonly unsafe struct F32Loader : IWeightLoader
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Load512(byte* row, nint col, out Vector512<float> lo, out Vector512<float> hi)
+    {
+        float* p = (float*)row + col;
+        lo = Vector512.Load(p);
+        hi = Vector512.Load(p + Vector512<float>.Count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadVector(byte* row, nint col, out Vector<float> lo, out Vector<float> hi)
+    {
+        float* p = (float*)row + col;
+        lo = Vector.Load(p);
+        hi = Vector.Load(p + Vector<float>.Count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadScalar(byte* row, nint col) => ((float*)row)[col];
+}
+
+internal readonly unsafe struct Bf16Loader : IWeightLoader
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Load512(byte* row, nint col, out Vector512<float> lo, out Vector512<float> hi)
+    {
+        Vector512<ushort> raw = Vector512.Load((ushort*)row + col);
+        lo = Vector512.ShiftLeft(Vector512.WidenLower(raw), 16).AsSingle();
+        hi = Vector512.ShiftLeft(Vector512.WidenUpper(raw), 16).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadVector(byte* row, nint col, out Vector<float> lo, out Vector<float> hi)
+    {
+        Vector.Widen(Vector.Load((ushort*)row + col), out Vector<uint> wideLo, out Vector<uint> wideHi);
+        lo = Vector.AsVectorSingle(Vector.ShiftLeft(wideLo, 16));
+        hi = Vector.AsVectorSingle(Vector.ShiftLeft(wideHi, 16));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadScalar(byte* row, nint col) => BitConverter.Int32BitsToSingle(((ushort*)row)[col] << 16);
+}

@@ -1,0 +1,145 @@
+using Harness.Engines.Llama.Kernels;
+
+namespace Harness.Tests.Engines.Kernels;
+
+public sealed unsafe class GemvTests
+{
+    // Relative to Σ|w·x| per output: fp32 summation of up to ~2000 products in a different order than the reference.
+    private const double Tolerance = 2e-5;
+
+    public static TheoryData<int, int, int, WeightFormat, bool, bool, int> Cases()
+    {
+        var data = new TheoryData<int, int, int, WeightFormat, bool, bool, int>();
+        (int Rows, int Cols)[] shapes = [(37, 67), (37, 1), (1, 67), (301, 131), (45, 2100)];
+        foreach ((int rows, int cols) in shapes)
+        {
+            foreach (WeightFormat format in new[] { WeightFormat.F32, WeightFormat.BF16 })
+            {
+                foreach (int batch in new[] { 1, 3, 8 })
+                {
+                    foreach ((bool bias, bool accumulate) in new[] { (false, false), (true, false), (false, true), (true, true) })
+                    {
+                        foreach (int workers in new[] { 1, 2 })
+                        {
+                            data.Add(rows, cols, batch, format, bias, accumulate, workers);
+                        }
+                    }
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Matches_a_double_precision_reference(
+        int rows, int cols, int batch, WeightFormat format, bool withBias, bool accumulate, int workers)
+    {
+        float[] weights = KernelTestData.Uniform(rows * cols, seed: rows * 31 + cols);
+        ushort[] bf16 = new ushort[weights.Length];
+        if (format == WeightFormat.BF16)
+        {
+            for (int i = 0; i < weights.Length; i++)
+            {
+                bf16[i] = KernelTestData.ToBf16(weights[i]);
+                weights[i] = KernelTestData.FromBf16(bf16[i]);
+            }
+        }
+
+        float[] x = KernelTestData.Uniform(batch * cols, seed: 7);
+        float[] bias = KernelTestData.Uniform(rows, seed: 8);
+        float[] initialY = KernelTestData.Uniform(batch * rows, seed: 9);
+
+        using var pool = new KernelThreadPool(workers);
+        foreach (VectorPath path in KernelTestData.AllPaths)
+        {
+            float[] y = (float[])initialY.Clone();
+            fixed (float* pw = weights)
+            fixed (ushort* pb16 = bf16)
+            fixed (float* px = x)
+            fixed (float* py = y)
+            fixed (float* pbias = bias)
+            {
+                var matrix = new WeightMatrix(format == WeightFormat.F32 ? pw : pb16, rows, cols, format);
+                Gemv.Multiply(pool, matrix, px, batch, py, withBias ? pbias : null, accumulate, path);
+            }
+
+            for (int j = 0; j < batch; j++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    double expected = 0, scale = 0;
+                    for (int c = 0; c < cols; c++)
+                    {
+                        double product = (double)weights[(r * cols) + c] * x[(j * cols) + c];
+                        expected += product;
+                        scale += Math.Abs(product);
+                    }
+
+                    if (withBias)
+                    {
+                        expected += bias[r];
+                        scale += Math.Abs(bias[r]);
+                    }
+
+                    if (accumulate)
+                    {
+                        expected += initialY[(j * rows) + r];
+                        scale += Math.Abs(initialY[(j * rows) + r]);
+                    }
+
+                    double actual = y[(j * rows) + r];
+                    Assert.True(
+                        Math.Abs(actual - expected) <= (Tolerance * scale) + 1e-7,
+                        $"path {path}, y[{j},{r}] = {actual}, expected {expected}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Honours_a_row_stride_wider_than_the_columns()
+    {
+        const int Rows = 5, Cols = 40, Stride = 48;
+        float[] padded = KernelTestData.Uniform(Rows * Stride, seed: 3);
+        float[] x = KernelTestData.Uniform(Cols, seed: 4);
+        float[] y = new float[Rows];
+        using var pool = new KernelThreadPool(1);
+        fixed (float* pw = padded)
+        fixed (float* px = x)
+        fixed (float* py = y)
+        {
+            Gemv.Multiply(pool, new WeightMatrix(pw, Rows, Cols, WeightFormat.F32, Stride), px, 1, py);
+        }
+
+        for (int r = 0; r < Rows; r++)
+        {
+            double expected = 0;
+            for (int c = 0; c < Cols; c++)
+            {
+                expected += (double)padded[(r * Stride) + c] * x[c];
+            }
+
+            Assert.Equal(expected, y[r], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void Rejects_a_batch_larger_than_the_maximum()
+    {
+        float[] w = new float[4];
+        float[] x = new float[(Gemv.MaxBatch + 1) * 2];
+        float[] y = new float[(Gemv.MaxBatch + 1) * 2];
+        using var pool = new KernelThreadPool(1);
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+        {
+            fixed (float* pw = w)
+            fixed (float* px = x)
+            fixed (float* py = y)
+            {
+                Gemv.Multiply(pool, new WeightMatrix(pw, 2, 2, WeightFormat.F32), px, Gemv.MaxBatch + 1, py);
+            }
+        });
+    }
+}
