@@ -87,6 +87,7 @@ public static unsafe class Gemv
             int cols = weights.Cols;
             int rows = weights.Rows;
             float* sums = stackalloc float[RowGroup * MaxBatch];
+            float* decoded = stackalloc float[RowGroup * ColumnBlock];
             for (int r = start; r < end; r += RowGroup)
             {
                 int groupRows = Math.Min(RowGroup, end - r);
@@ -98,27 +99,27 @@ public static unsafe class Gemv
                 for (int c = 0; c < cols; c += ColumnBlock)
                 {
                     int n = Math.Min(ColumnBlock, cols - c);
-                    for (int j = 0; j < batch; j++)
+                    if (batch > 1 && typeof(TLoad) != typeof(F32Loader))
                     {
-                        float* xj = x + ((nint)j * cols) + c;
-                        float* s = sums + (j * RowGroup);
-                        if (groupRows == RowGroup)
-                        {
-                            Dot4<TLoad>(level, w0, w1, w2, w3, c, xj, n, s);
-                        }
-                        else
-                        {
-                            s[0] += Dot1<TLoad>(level, w0, c, xj, n);
-                            if (groupRows > 1)
-                            {
-                                s[1] += Dot1<TLoad>(level, w1, c, xj, n);
-                            }
-
-                            if (groupRows > 2)
-                            {
-                                s[2] += Dot1<TLoad>(level, w2, c, xj, n);
-                            }
-                        }
+                        // Decode the block to fp32 once instead of once per vector: [groupRows, n] in L1.
+                        Decode<TLoad>(level, w0, c, n, decoded);
+                        Decode<TLoad>(level, w1, c, n, decoded + ColumnBlock);
+                        Decode<TLoad>(level, w2, c, n, decoded + (2 * ColumnBlock));
+                        Decode<TLoad>(level, w3, c, n, decoded + (3 * ColumnBlock));
+                        ApplyBlock<F32Loader>(
+                            (byte*)decoded,
+                            (byte*)(decoded + ColumnBlock),
+                            (byte*)(decoded + (2 * ColumnBlock)),
+                            (byte*)(decoded + (3 * ColumnBlock)),
+                            0,
+                            c,
+                            n,
+                            groupRows,
+                            sums);
+                    }
+                    else
+                    {
+                        ApplyBlock<TLoad>(w0, w1, w2, w3, c, c, n, groupRows, sums);
                     }
                 }
 
@@ -137,6 +138,71 @@ public static unsafe class Gemv
                     }
                 }
             }
+        }
+
+        // Applies columns [xCol, xCol + n) of a 4-row group (weights from wCol) to every vector of the batch.
+        private void ApplyBlock<TLoad>(
+            byte* w0, byte* w1, byte* w2, byte* w3, int wCol, int xCol, int n, int groupRows, float* sums)
+            where TLoad : IWeightLoader
+        {
+            int cols = weights.Cols;
+            int c = wCol;
+            for (int j = 0; j < batch; j++)
+            {
+                float* xj = x + ((nint)j * cols) + xCol;
+                float* s = sums + (j * RowGroup);
+                if (groupRows == RowGroup)
+                {
+                    Dot4<TLoad>(level, w0, w1, w2, w3, c, xj, n, s);
+                }
+                else
+                {
+                    s[0] += Dot1<TLoad>(level, w0, c, xj, n);
+                    if (groupRows > 1)
+                    {
+                        s[1] += Dot1<TLoad>(level, w1, c, xj, n);
+                    }
+
+                    if (groupRows > 2)
+                    {
+                        s[2] += Dot1<TLoad>(level, w2, c, xj, n);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void Decode<TLoad>(SimdLevel level, byte* row, int col, int n, float* output)
+        where TLoad : IWeightLoader
+    {
+        if (row == null)
+        {
+            return;
+        }
+
+        int i = 0;
+        if (level == SimdLevel.Vector512)
+        {
+            for (; i <= n - (2 * Vector512<float>.Count); i += 2 * Vector512<float>.Count)
+            {
+                TLoad.Load512(row, col + i, out Vector512<float> lo, out Vector512<float> hi);
+                lo.Store(output + i);
+                hi.Store(output + i + Vector512<float>.Count);
+            }
+        }
+        else if (level == SimdLevel.Vector)
+        {
+            for (; i <= n - (2 * Vector<float>.Count); i += 2 * Vector<float>.Count)
+            {
+                TLoad.LoadVector(row, col + i, out Vector<float> lo, out Vector<float> hi);
+                lo.Store(output + i);
+                hi.Store(output + i + Vector<float>.Count);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            output[i] = TLoad.LoadScalar(row, col + i);
         }
     }
 
