@@ -16,9 +16,8 @@ namespace Harness.Engines.Llama.Checkpoints;
 /// <remarks>
 /// Weights are mapped to Hugging Face names AS STORED: llama2.c's wq/wk keep Meta's adjacent-pair RoPE layout, so the
 /// config says <see cref="RopeLayout.AdjacentPairs"/> instead of permuting rows. Numerics are fixed by the format:
-/// theta 10000, eps 1e-5. Token 1 is BOS and also llama2.c's sequence delimiter; llama2.c stops generating only at the
-/// step limit (a sampled BOS ends a story in its sample loop), so EosTokenIds is empty and callers bound generation by
-/// max tokens.
+/// theta 10000, eps 1e-5. Token 1 is BOS and also the format's sequence delimiter: the reference generation loop stops
+/// when it samples token 1, so it is also the end-of-sequence token here.
 /// </remarks>
 public static class Llama2cCheckpoint
 {
@@ -176,7 +175,7 @@ public static class Llama2cCheckpoint
             TieEmbeddings = vocab > 0,
             AttentionBias = false,
             BosTokenId = 1,
-            EosTokenIds = [],
+            EosTokenIds = [1],
         };
         return (config.Validate(), vocab > 0);
     }

@@ -11,9 +11,12 @@ public sealed class LlamaModel : IDisposable
 {
     private readonly TorchForward torchForward;
     private readonly IDecodeStep? kernels;
+    private readonly bool ownsWeights;
 
-    public LlamaModel(LlamaWeights weights, int maxContext, AttentionKind attention, DecodePath decodePath, IDecodeStepFactory? kernelDecoder = null)
+    /// <param name="ownsWeights">Dispose the weights with the model; false when several models share them (benchmarks).</param>
+    public LlamaModel(LlamaWeights weights, int maxContext, AttentionKind attention, DecodePath decodePath, IDecodeStepFactory? kernelDecoder = null, bool ownsWeights = true)
     {
+        this.ownsWeights = ownsWeights;
         Weights = weights;
         Config = weights.Config;
         MaxContext = maxContext;
@@ -72,6 +75,9 @@ public sealed class LlamaModel : IDisposable
     {
         kernels?.Dispose();
         Rope.Dispose();
-        Weights.Dispose();
+        if (ownsWeights)
+        {
+            Weights.Dispose();
+        }
     }
 }

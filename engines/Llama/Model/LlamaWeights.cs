@@ -99,7 +99,8 @@ public sealed class LlamaWeights : IDisposable
 
     public void Dispose()
     {
-        foreach (Tensor t in Distinct())
+        // Materialised first: a tied LM head is the embedding tensor, whose handle is gone once disposed.
+        foreach (Tensor t in Distinct().ToList())
         {
             t.Dispose();
         }

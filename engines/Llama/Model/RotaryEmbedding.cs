@@ -100,7 +100,7 @@ public sealed class RotaryEmbedding : IDisposable
         }
         else
         {
-            using Tensor pairs = xf.unflatten(-1, [HalfDim, 2]);
+            using Tensor pairs = xf.unflatten(xf.dim() - 1, [HalfDim, 2]);
             using Tensor x1 = pairs.select(-1, 0);
             using Tensor x2 = pairs.select(-1, 1);
             using Tensor a = (x1 * cos) - (x2 * sin);

@@ -22,7 +22,7 @@ public sealed class Llama2cCheckpointTests
         Assert.Equal(10000, c.RopeTheta);
         Assert.Equal(1e-5, c.RmsNormEps);
         Assert.Equal(1, c.BosTokenId);
-        Assert.Empty(c.EosTokenIds);
+        Assert.Equal([1], c.EosTokenIds);
         Assert.Null(ckpt.TokenizerJsonPath);
         Assert.Null(ckpt.TryGet(LlamaTensorNames.LmHead));
         Assert.Equal(LlamaTensorNames.Expected(c).Count, ckpt.Tensors.Count);

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using Harness.Engines.Llama.Checkpoints;
+using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.Model;
+using Harness.Engines.Llama.Torch;
+using TorchSharp;
+
+namespace Harness.Benchmarks;
+
+/// <summary>
+/// Single-stream prefill and decode speed of the Llama engine per precision, against the machine's own memory
+/// bandwidth roofline (bandwidth / weight bytes read per decode token), plus fused vs unfused attention on a long
+/// prefill. Variants are measured interleaved within each repetition so drift on a shared machine hits all alike;
+/// medians are reported.
+/// </summary>
+internal sealed class RuntimeBenchmark
+{
+    public required string ModelSpec { get; init; }
+
+    public required IReadOnlyList<Precision> Precisions { get; init; }
+
+    public int PromptTokens { get; init; } = 128;
+
+    public int DecodeTokens { get; init; } = 64;
+
+    public int Repetitions { get; init; } = 5;
+
+    public int AttentionPrefillTokens { get; init; } = 2048;
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    public long ProbeArrayBytes { get; init; } = MemoryBandwidthProbe.DefaultArrayBytes;
+
+    public RuntimeBenchmarkResult Run(Action<string> log)
+    {
+        TorchRuntime.EnsureInitialized();
+        torch.set_num_threads(Threads);
+        string loadBefore = MachineLoad.LoadAverage();
+
+        MemoryBandwidth bandwidth;
+        using (var pool = new KernelThreadPool(Threads))
+        {
+            log($"probing memory bandwidth ({ProbeArrayBytes >> 20} MiB arrays, {Threads} threads)...");
+            bandwidth = MemoryBandwidthProbe.Measure(pool, ProbeArrayBytes, repetitions: 5);
+        }
+
+        int context = Math.Max(PromptTokens + DecodeTokens, AttentionPrefillTokens) + 1;
+        var variants = new List<(Precision Precision, LlamaWeights Weights, LlamaModel Kernels, LlamaModel Torch, LlamaModel Unfused)>();
+        LlamaConfig config;
+        using (LoadedCheckpoint checkpoint = CheckpointLoader.Load(Engines.Llama.Checkpoints.ModelSpec.Parse(ModelSpec)))
+        {
+            checkpoint.Validate();
+            config = checkpoint.Config;
+            if (context > config.MaxPositions)
+            {
+                throw new HarnessInputException($"the benchmark needs {context} positions but the model has {config.MaxPositions}");
+            }
+
+            foreach (Precision precision in Precisions)
+            {
+                log($"building {precision.Name()} weights...");
+                LlamaWeights weights = LlamaWeights.Create(config, precision, checkpoint.TryGet);
+                variants.Add((
+                    precision,
+                    weights,
+                    new LlamaModel(weights, context, AttentionKind.Fused, DecodePath.Kernels, new KernelDecoderFactory(Threads), ownsWeights: false),
+                    new LlamaModel(weights, context, AttentionKind.Fused, DecodePath.Torch, ownsWeights: false),
+                    new LlamaModel(weights, context, AttentionKind.Unfused, DecodePath.Torch, ownsWeights: false)));
+            }
+        }
+
+        try
+        {
+            var random = new Random(1234);
+            int[] prompt = [.. Enumerable.Range(0, PromptTokens).Select(_ => random.Next(config.VocabSize))];
+            int[] longPrompt = [.. Enumerable.Range(0, AttentionPrefillTokens).Select(_ => random.Next(config.VocabSize))];
+            var samples = variants.ToDictionary(v => v.Precision, _ => new Samples());
+
+            // One untimed pass of everything: first-touch page faults, JIT, libtorch's lazy initialisation.
+            foreach (var v in variants)
+            {
+                TimePrefillDecode(v.Kernels, prompt, 4);
+                TimePrefillDecode(v.Torch, prompt, 4);
+            }
+
+            for (int rep = 0; rep < Repetitions; rep++)
+            {
+                log($"repetition {rep + 1}/{Repetitions}");
+                foreach (var v in variants)
+                {
+                    Samples s = samples[v.Precision];
+                    (double prefill, double decode) = TimePrefillDecode(v.Kernels, prompt, DecodeTokens);
+                    s.Prefill.Add(prefill);
+                    s.Decode.Add(decode);
+                    s.TorchDecode.Add(TimePrefillDecode(v.Torch, prompt, DecodeTokens).Decode);
+                    if (AttentionPrefillTokens > 0)
+                    {
+                        s.FusedLongPrefillMs.Add(TimePrefill(v.Torch, longPrompt));
+                        s.UnfusedLongPrefillMs.Add(TimePrefill(v.Unfused, longPrompt));
+                    }
+                }
+            }
+
+            var rows = variants.Select(v =>
+            {
+                Samples s = samples[v.Precision];
+                long bytesPerToken = v.Weights.BytesReadPerToken;
+                double rooflineTokensPerS = bandwidth.ReadMedianGBps * 1e9 / bytesPerToken;
+                double decode = Median(s.Decode);
+                return new RuntimeBenchmarkRow(
+                    v.Precision.Name(),
+                    v.Weights.Bytes,
+                    bytesPerToken,
+                    Median(s.Prefill),
+                    decode,
+                    Median(s.TorchDecode),
+                    rooflineTokensPerS,
+                    decode / rooflineTokensPerS,
+                    decode * bytesPerToken / 1e9,
+                    AttentionPrefillTokens > 0 ? Median(s.FusedLongPrefillMs) : double.NaN,
+                    AttentionPrefillTokens > 0 ? Median(s.UnfusedLongPrefillMs) : double.NaN,
+                    s.Prefill.ToArray(),
+                    s.Decode.ToArray(),
+                    s.TorchDecode.ToArray());
+            }).ToList();
+
+            return new RuntimeBenchmarkResult(
+                ModelSpec,
+                MachineLoad.CpuModel(),
+                Environment.ProcessorCount,
+                Threads,
+                loadBefore,
+                MachineLoad.LoadAverage(),
+                bandwidth,
+                PromptTokens,
+                DecodeTokens,
+                AttentionPrefillTokens,
+                Repetitions,
+                rows);
+        }
+        finally
+        {
+            foreach (var v in variants)
+            {
+                v.Kernels.Dispose();
+                v.Torch.Dispose();
+                v.Unfused.Dispose();
+                v.Weights.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Prefill tokens/s and decode tokens/s (greedy, each token fed back) for one sequence.</summary>
+    private static (double Prefill, double Decode) TimePrefillDecode(LlamaModel model, int[] prompt, int decodeTokens)
+    {
+        using KvCache cache = model.NewCache();
+        float[] logits = new float[model.Config.VocabSize];
+        long start = Stopwatch.GetTimestamp();
+        model.Prefill(prompt, cache, logits);
+        long prefilled = Stopwatch.GetTimestamp();
+        for (int i = 0; i < decodeTokens; i++)
+        {
+            model.Decode(Engines.Llama.Generation.Sampler.ArgMax(logits), cache, logits);
+        }
+
+        long end = Stopwatch.GetTimestamp();
+        return (prompt.Length / Stopwatch.GetElapsedTime(start, prefilled).TotalSeconds,
+            decodeTokens / Stopwatch.GetElapsedTime(prefilled, end).TotalSeconds);
+    }
+
+    private static double TimePrefill(LlamaModel model, int[] prompt)
+    {
+        using KvCache cache = model.NewCache();
+        float[] logits = new float[model.Config.VocabSize];
+        long start = Stopwatch.GetTimestamp();
+        model.Prefill(prompt, cache, logits);
+        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        int n = sorted.Length;
+        return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+    }
+
+    private sealed class Samples
+    {
+        public List<double> Prefill { get; } = [];
+
+        public List<double> Decode { get; } = [];
+
+        public List<double> TorchDecode { get; } = [];
+
+        public List<double> FusedLongPrefillMs { get; } = [];
+
+        public List<double> UnfusedLongPrefillMs { get; } = [];
+    }
+}

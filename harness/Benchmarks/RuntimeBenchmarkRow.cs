@@ -1,0 +1,18 @@
+namespace Harness.Benchmarks;
+
+/// <summary>One precision's medians (and the raw samples behind them) from <see cref="RuntimeBenchmark"/>.</summary>
+internal sealed record RuntimeBenchmarkRow(
+    string Precision,
+    long WeightsBytes,
+    long BytesReadPerToken,
+    double PrefillTokensPerS,
+    double DecodeTokensPerS,
+    double TorchDecodeTokensPerS,
+    double RooflineTokensPerS,
+    double FractionOfRoofline,
+    double AchievedGBps,
+    double FusedLongPrefillMs,
+    double UnfusedLongPrefillMs,
+    double[] PrefillSamples,
+    double[] DecodeSamples,
+    double[] TorchDecodeSamples);

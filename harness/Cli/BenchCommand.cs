@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text.Json;
+using Harness.Benchmarks;
+using Harness.Engines.Llama.Model;
+
+namespace Harness.Cli;
+
+/// <summary><c>bench</c>: the engine's single-stream speed per precision against the machine's bandwidth roofline.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model", "-m") { Description = "Model spec.", DefaultValueFactory = _ => "preset:smollm2-135m" };
+        var precisions = new Option<string>("--precision") { Description = "Comma-separated precisions.", DefaultValueFactory = _ => "fp32,bf16" };
+        var promptTokens = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => 128 };
+        var decodeTokens = new Option<int>("--decode-tokens") { DefaultValueFactory = _ => 64 };
+        var repetitions = new Option<int>("--repetitions", "-r") { DefaultValueFactory = _ => 5 };
+        var attentionPrefill = new Option<int>("--attention-prefill-tokens") { Description = "Prompt length for fused vs unfused attention (0 = skip).", DefaultValueFactory = _ => 2048 };
+        var threads = new Option<int>("--threads") { Description = "0 = one per core.", DefaultValueFactory = _ => 0 };
+        var probeMiB = new Option<int>("--probe-mib") { Description = "Size of each bandwidth-probe array.", DefaultValueFactory = _ => 256 };
+        var json = new Option<string?>("--json") { Description = "Also write the full result (with raw samples) to this JSON file." };
+
+        var command = new Command("bench", "Measure single-stream prefill/decode speed per precision against the memory-bandwidth roofline.");
+        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, threads, probeMiB, json })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction(parse =>
+        {
+            int reps = parse.GetValue(repetitions);
+            if (reps < 1 || parse.GetValue(promptTokens) < 1 || parse.GetValue(decodeTokens) < 1 || parse.GetValue(probeMiB) < 1)
+            {
+                throw new HarnessInputException("--repetitions, --prompt-tokens, --decode-tokens and --probe-mib must be positive");
+            }
+
+            var benchmark = new RuntimeBenchmark
+            {
+                ModelSpec = parse.GetValue(model)!,
+                Precisions = [.. parse.GetValue(precisions)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(PrecisionNames.Parse)],
+                PromptTokens = parse.GetValue(promptTokens),
+                DecodeTokens = parse.GetValue(decodeTokens),
+                Repetitions = reps,
+                AttentionPrefillTokens = parse.GetValue(attentionPrefill),
+                Threads = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount,
+                ProbeArrayBytes = (long)parse.GetValue(probeMiB) << 20,
+            };
+            RuntimeBenchmarkResult result = benchmark.Run(line => Console.Error.WriteLine(line));
+            Console.WriteLine(result.ToMarkdown());
+            if (parse.GetValue(json) is { } path)
+            {
+                File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
