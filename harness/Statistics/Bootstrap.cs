@@ -1,0 +1,167 @@
+namespace Harness.Statistics;
+
+/// <summary>
+/// Percentile bootstrap of the relative change (B - A) / A of a statistic between two independent samples (two runs).
+/// Each resample draws |A| values from A and |B| from B with replacement, recomputes the statistic on both and keeps
+/// the relative change; the interval is the (alpha/2, 1 - alpha/2) quantiles of those changes (linear interpolation).
+/// </summary>
+internal static class Bootstrap
+{
+    /// <summary>Compares a mean or percentile of <paramref name="candidate"/> (B) against <paramref name="baseline"/> (A).</summary>
+    public static BootstrapResult Compare(
+        double[] baseline,
+        double[] candidate,
+        BootstrapStatistic statistic,
+        MetricDirection direction,
+        BootstrapOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(statistic);
+        if (statistic.Kind == BootstrapStatisticKind.RatioOfSums)
+        {
+            throw new ArgumentException("use CompareRatio for a ratio of sums", nameof(statistic));
+        }
+
+        options ??= BootstrapOptions.Default;
+        CheckSamples(baseline.Length, candidate.Length, options);
+        double[] scratchA = new double[baseline.Length];
+        double[] scratchB = new double[candidate.Length];
+        double a0 = Evaluate(baseline, scratchA, statistic);
+        double b0 = Evaluate(candidate, scratchB, statistic);
+        System.Random rng = new(options.Seed);
+        double[] changes = new double[options.Resamples];
+        for (int r = 0; r < changes.Length; r++)
+        {
+            Resample(baseline, scratchA, rng);
+            Resample(candidate, scratchB, rng);
+            double a = StatisticInPlace(scratchA, statistic);
+            double b = StatisticInPlace(scratchB, statistic);
+            changes[r] = (b - a) / a;
+        }
+
+        return Finish(statistic.Name, direction, a0, b0, changes, options);
+    }
+
+    /// <summary>
+    /// Compares sum(numerator) / sum(denominator) with requests resampled as (numerator, denominator) pairs, e.g.
+    /// output tokens over request seconds.
+    /// </summary>
+    public static BootstrapResult CompareRatio(
+        double[] baselineNumerator,
+        double[] baselineDenominator,
+        double[] candidateNumerator,
+        double[] candidateDenominator,
+        MetricDirection direction,
+        BootstrapOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(baselineNumerator);
+        ArgumentNullException.ThrowIfNull(baselineDenominator);
+        ArgumentNullException.ThrowIfNull(candidateNumerator);
+        ArgumentNullException.ThrowIfNull(candidateDenominator);
+        if (baselineNumerator.Length != baselineDenominator.Length || candidateNumerator.Length != candidateDenominator.Length)
+        {
+            throw new ArgumentException("numerator and denominator samples must have the same length");
+        }
+
+        options ??= BootstrapOptions.Default;
+        CheckSamples(baselineNumerator.Length, candidateNumerator.Length, options);
+        double a0 = Sum(baselineNumerator) / Sum(baselineDenominator);
+        double b0 = Sum(candidateNumerator) / Sum(candidateDenominator);
+        System.Random rng = new(options.Seed);
+        double[] changes = new double[options.Resamples];
+        for (int r = 0; r < changes.Length; r++)
+        {
+            double a = ResampledRatio(baselineNumerator, baselineDenominator, rng);
+            double b = ResampledRatio(candidateNumerator, candidateDenominator, rng);
+            changes[r] = (b - a) / a;
+        }
+
+        return Finish(BootstrapStatistic.RatioOfSums.Name, direction, a0, b0, changes, options);
+    }
+
+    private static BootstrapResult Finish(string name, MetricDirection direction, double a0, double b0, double[] changes, BootstrapOptions options)
+    {
+        if (a0 == 0 || !double.IsFinite(a0))
+        {
+            throw new HarnessInputException($"cannot compare relative change: the baseline {name} is {a0}");
+        }
+
+        Array.Sort(changes);
+        double alpha = 1 - options.Confidence;
+        double low = Quantile(changes, alpha / 2);
+        double high = Quantile(changes, 1 - alpha / 2);
+        bool increased = low > 0;
+        bool decreased = high < 0;
+        ChangeVerdict verdict = !increased && !decreased
+            ? ChangeVerdict.NoSignificantChange
+            : increased == (direction == MetricDirection.HigherIsBetter) ? ChangeVerdict.Better : ChangeVerdict.Worse;
+        return new BootstrapResult(name, direction, a0, b0, (b0 - a0) / a0, low, high, options.Confidence, changes.Length, verdict);
+    }
+
+    private static void Resample(double[] source, double[] target, System.Random rng)
+    {
+        int n = source.Length;
+        for (int i = 0; i < target.Length; i++)
+        {
+            target[i] = source[rng.Next(n)];
+        }
+    }
+
+    private static double ResampledRatio(double[] numerator, double[] denominator, System.Random rng)
+    {
+        int n = numerator.Length;
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int j = rng.Next(n);
+            num += numerator[j];
+            den += denominator[j];
+        }
+
+        return num / den;
+    }
+
+    private static double Evaluate(double[] values, double[] scratch, BootstrapStatistic statistic)
+    {
+        values.CopyTo(scratch, 0);
+        return StatisticInPlace(scratch, statistic);
+    }
+
+    private static double StatisticInPlace(double[] values, BootstrapStatistic statistic) =>
+        statistic.Kind == BootstrapStatisticKind.Mean ? Sum(values) / values.Length : QuickSelect.NearestRank(values, statistic.Percentile);
+
+    private static double Sum(double[] values)
+    {
+        double s = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            s += values[i];
+        }
+
+        return s;
+    }
+
+    /// <summary>Linear-interpolation quantile of sorted values (Hyndman and Fan type 7).</summary>
+    private static double Quantile(double[] sorted, double q)
+    {
+        double h = (sorted.Length - 1) * q;
+        int lo = (int)Math.Floor(h);
+        int hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    private static void CheckSamples(int a, int b, BootstrapOptions options)
+    {
+        if (a == 0 || b == 0)
+        {
+            throw new HarnessInputException("cannot compare runs: one of the samples is empty");
+        }
+
+        if (options.Resamples < 100 || !(options.Confidence > 0 && options.Confidence < 1))
+        {
+            throw new HarnessInputException("bootstrap needs at least 100 resamples and a confidence in (0, 1)");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Harness.Statistics;
+
+/// <summary>Shapes of <see cref="BootstrapStatistic"/>.</summary>
+internal enum BootstrapStatisticKind
+{
+    Mean,
+    Percentile,
+    RatioOfSums,
+}
