@@ -1,4 +1,5 @@
 using Harness.Engines.Llama.Checkpoints;
+using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
 using static TorchSharp.torch;
@@ -52,7 +53,7 @@ internal static class TestModels
         var output = new List<int>();
         while (true)
         {
-            int next = Harness.Engines.Llama.Generation.Sampler.ArgMax(logits);
+            int next = Sampler.ArgMax(logits);
             output.Add(next);
             if (output.Count == newTokens)
             {
