@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+
+namespace Harness.Results;
+
+/// <summary>One engine variant (or one load point of a sweep) in <c>result.json</c>.</summary>
+/// <param name="Name">Variant name, e.g. "bf16-unfused"; sweep points add "@2.5rps".</param>
+/// <param name="Config">The engine options this variant set.</param>
+/// <param name="LoadPoint">For sweeps: the pattern and rate of this point; otherwise the scenario's load.</param>
+/// <param name="GeneratorLatenessP99Ms">How late the load generator sent requests (p99), so users can see it was not the bottleneck.</param>
+/// <param name="Validity">MLPerf early-stopping verdicts for the percentile claims.</param>
+internal sealed record VariantResult(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("config")] IReadOnlyDictionary<string, string> Config,
+    [property: JsonPropertyName("load_point")] string LoadPoint,
+    [property: JsonPropertyName("metrics")] VariantMetrics Metrics,
+    [property: JsonPropertyName("memory")] VariantMemory Memory,
+    [property: JsonPropertyName("generator_lateness_p99_ms")] double GeneratorLatenessP99Ms,
+    [property: JsonPropertyName("validity")] IReadOnlyList<ValidityResult> Validity,
+    [property: JsonPropertyName("error")] string? Error);
