@@ -9,7 +9,9 @@ namespace Harness.Engines.Llama.Tokenization;
 /// Added tokens are matched verbatim before anything else, then the normalizer, the pre-tokenizer and the BPE
 /// merges run on the text between them. Encoding adds no bos/eos (the post_processor is not applied); decoding
 /// writes special tokens as their text and skips ids the tokenizer does not know (models often pad the embedding
-/// past the tokenizer's last id). Added-token options lstrip/rstrip/single_word are not applied.
+/// past the tokenizer's last id). Added-token options lstrip/rstrip/single_word are not applied. Unicode
+/// normalizers (NFC for Qwen2) go through string.Normalize, which is a no-op under the project's invariant
+/// globalization: exact for already-composed input (what users type), not for decomposed input.
 /// </summary>
 public sealed class HfTokenizer : ITokenizer
 {
