@@ -1,7 +1,7 @@
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
-//TMP using Harness.Engines.Llama.Tokenization;
+using Harness.Engines.Llama.Tokenization;
 using Harness.Engines.Llama.Torch;
 using TorchSharp;
 
@@ -59,7 +59,7 @@ public static class LlamaEngineFactory
 
         int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, DefaultContextCap);
         var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads));
-        ITokenizer? tokenizer = null; //TMP TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic: spec.Kind == ModelSpecKind.Preset);
+        ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic: spec.Kind == ModelSpecKind.Preset);
         return new LlamaEngine(model, tokenizer, options);
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Harness.Engines;
+using Harness.Engines.Llama.Tokenization;
 
 namespace Harness.Cli;
 

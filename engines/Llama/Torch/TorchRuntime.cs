@@ -28,6 +28,7 @@ public static class TorchRuntime
             }
 
             PatchedFiles = ApplyNativeFixIfNeeded();
+            PreferPassiveOpenMpWaits();
             try
             {
                 // Touching any torch API runs TorchSharp's static loader.
@@ -41,6 +42,22 @@ public static class TorchRuntime
             initialized = true;
         }
     }
+
+    /// <summary>
+    /// libtorch's OpenMP workers spin for a while after each parallel region; decode then runs on the project's own
+    /// threads, and spinning workers steal the two cores from them. Passive waiting makes them sleep at once.
+    /// Must be in the native environment before libgomp loads (the managed environment is not seen by native code).
+    /// </summary>
+    private static void PreferPassiveOpenMpWaits()
+    {
+        if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
+        {
+            _ = SetEnv("OMP_WAIT_POLICY", "PASSIVE", 0);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv(string name, string value, int overwrite);
 
     /// <summary>True when a libstdc++ that defines GLIBCXX_3.4.32 is on the loader's usual paths.</summary>
     public static bool SystemLibStdCxxHasNewSymbols()
