@@ -11,4 +11,12 @@ internal static partial class ResultStore
 {
     public const string ResultFile = "result.json";
     public const string RequestsFile = "requests.csv";
+
+    /// <summary>Writes <c>result.json</c> and <c>requests.csv</c> into the existing directory <paramref name="runDir"/>.</summary>
+    public static void Write(string runDir, RunResult result, IReadOnlyList<RequestRecord> records) =>
+        throw new NotImplementedException("ResultStore.Write");
+
+    /// <summary>Reads a run directory; bad or missing files raise <see cref="HarnessInputException"/> with one line.</summary>
+    public static RunData Load(string runDir) =>
+        throw new NotImplementedException("ResultStore.Load");
 }
