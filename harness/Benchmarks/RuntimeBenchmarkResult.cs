@@ -13,10 +13,12 @@ internal sealed record RuntimeBenchmarkResult(
     string LoadBefore,
     string LoadAfter,
     MemoryBandwidth Bandwidth,
+    double[] ReadGBpsPerRepetition,
     int PromptTokens,
     int DecodeTokens,
     int AttentionPrefillTokens,
     int Repetitions,
+    int AttentionRepetitions,
     IReadOnlyList<RuntimeBenchmarkRow> Rows)
 {
     public string ToMarkdown()
@@ -25,7 +27,8 @@ internal sealed record RuntimeBenchmarkResult(
         IFormatProvider c = CultureInfo.InvariantCulture;
         sb.AppendLine(c, $"Model `{Model}`, {Cpu}, {Threads} of {Cores} cores, load average before {LoadBefore} / after {LoadAfter}.");
         sb.AppendLine(c, $"Memory bandwidth (this machine, {Bandwidth.Repetitions} runs, {Bandwidth.ArrayBytes >> 20} MiB arrays): read {Bandwidth.ReadMedianGBps:F1} GB/s median (best {Bandwidth.ReadBestGBps:F1}), triad {Bandwidth.TriadMedianGBps:F1} GB/s median.");
-        sb.AppendLine(c, $"Prompt {PromptTokens} tokens, then {DecodeTokens} decode tokens; medians of {Repetitions} interleaved repetitions. Roofline = read bandwidth / weight bytes read per token.");
+        sb.AppendLine(c, $"Read bandwidth re-measured in each repetition: {string.Join(", ", ReadGBpsPerRepetition.Select(g => g.ToString("F1", c)))} GB/s.");
+        sb.AppendLine(c, $"Prompt {PromptTokens} tokens, then {DecodeTokens} decode tokens; medians of {Repetitions} interleaved repetitions. Roofline = read bandwidth / weight bytes read per token; % of roofline is the median over repetitions of decode speed against that repetition's bandwidth.");
         sb.AppendLine();
         sb.AppendLine("| precision | weights MB | read/token MB | prefill tok/s | decode tok/s (kernels) | decode tok/s (libtorch) | roofline tok/s | % of roofline | achieved GB/s |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -37,7 +40,7 @@ internal sealed record RuntimeBenchmarkResult(
         if (AttentionPrefillTokens > 0)
         {
             sb.AppendLine();
-            sb.AppendLine(c, $"Attention on a {AttentionPrefillTokens}-token prefill (whole model, median ms):");
+            sb.AppendLine(c, $"Attention on a {AttentionPrefillTokens}-token prefill (whole model, libtorch, median of {AttentionRepetitions} ms):");
             sb.AppendLine();
             sb.AppendLine("| precision | fused ms | unfused ms | unfused / fused |");
             sb.AppendLine("|---|---:|---:|---:|");

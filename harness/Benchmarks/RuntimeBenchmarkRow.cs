@@ -1,6 +1,9 @@
 namespace Harness.Benchmarks;
 
-/// <summary>One precision's medians (and the raw samples behind them) from <see cref="RuntimeBenchmark"/>.</summary>
+/// <summary>
+/// One precision's medians (and the raw samples behind them) from <see cref="RuntimeBenchmark"/>.
+/// <see cref="FractionOfRoofline"/> is the median over repetitions of decode speed / roofline of that repetition.
+/// </summary>
 internal sealed record RuntimeBenchmarkRow(
     string Precision,
     long WeightsBytes,
@@ -15,4 +18,5 @@ internal sealed record RuntimeBenchmarkRow(
     double UnfusedLongPrefillMs,
     double[] PrefillSamples,
     double[] DecodeSamples,
-    double[] TorchDecodeSamples);
+    double[] TorchDecodeSamples,
+    double[] FractionSamples);

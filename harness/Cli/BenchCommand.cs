@@ -15,13 +15,14 @@ internal static class BenchCommand
         var promptTokens = new Option<int>("--prompt-tokens") { DefaultValueFactory = _ => 128 };
         var decodeTokens = new Option<int>("--decode-tokens") { DefaultValueFactory = _ => 64 };
         var repetitions = new Option<int>("--repetitions", "-r") { DefaultValueFactory = _ => 5 };
+        var attentionRepetitions = new Option<int>("--attention-repetitions") { Description = "Repetitions of the long fused/unfused prefill.", DefaultValueFactory = _ => 3 };
         var attentionPrefill = new Option<int>("--attention-prefill-tokens") { Description = "Prompt length for fused vs unfused attention (0 = skip).", DefaultValueFactory = _ => 2048 };
         var threads = new Option<int>("--threads") { Description = "0 = one per core.", DefaultValueFactory = _ => 0 };
         var probeMiB = new Option<int>("--probe-mib") { Description = "Size of each bandwidth-probe array.", DefaultValueFactory = _ => 256 };
         var json = new Option<string?>("--json") { Description = "Also write the full result (with raw samples) to this JSON file." };
 
         var command = new Command("bench", "Measure single-stream prefill/decode speed per precision against the memory-bandwidth roofline.");
-        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, threads, probeMiB, json })
+        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, threads, probeMiB, json })
         {
             command.Options.Add(o);
         }
@@ -42,6 +43,7 @@ internal static class BenchCommand
                 DecodeTokens = parse.GetValue(decodeTokens),
                 Repetitions = reps,
                 AttentionPrefillTokens = parse.GetValue(attentionPrefill),
+                AttentionRepetitions = Math.Max(1, parse.GetValue(attentionRepetitions)),
                 Threads = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount,
                 ProbeArrayBytes = (long)parse.GetValue(probeMiB) << 20,
             };
