@@ -115,7 +115,8 @@ internal static class ScenarioLoader
 
     private static DistributionSpec BindDistribution(YamlCursor w, string key, bool required)
     {
-        YamlCursor? d = w.Mapping(key);
+        // A bare number is a fixed length; only a mapping is read as a distribution.
+        YamlCursor? d = w.IsScalar(key) ? null : w.Mapping(key);
         if (d is null)
         {
             // A bare number means a fixed length.

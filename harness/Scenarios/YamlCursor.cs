@@ -24,6 +24,9 @@ internal sealed class YamlCursor
 
     public bool Has(string key) => Find(key) is not null;
 
+    /// <summary>True when the key holds a single (non-null) value rather than a mapping or list.</summary>
+    public bool IsScalar(string key) => Find(key) is YamlScalarNode s && !IsNull(s);
+
     public string? String(string key) => Scalar(key)?.Value;
 
     public string RequiredString(string key) => String(key) ?? throw Missing(key, "a string");

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Harness.Results;
+using Spectre.Console;
+
+namespace Harness.Cli;
+
+/// <summary>The short per-variant table <c>run</c> prints after writing the run directory.</summary>
+internal static class RunSummaryTable
+{
+    public static Table Build(RunResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (string column in new[] { "variant", "ok/measured", "failed", "ttft p50/p99 ms", "tpot p50/p99 ms", "out tok/s", "req/s", "goodput req/s", "send late p99 ms", "p99 valid", "error" })
+        {
+            table.AddColumn(column);
+        }
+
+        foreach (VariantResult v in result.Variants)
+        {
+            VariantMetrics m = v.Metrics;
+            string valid = v.Validity.Count == 0 ? "-" : string.Join(' ', v.Validity.Select(x => $"{x.Metric.Replace("_ms", string.Empty, StringComparison.Ordinal)}:{(x.Valid ? "yes" : "no")}"));
+            table.AddRow(
+                Markup.Escape(v.Name),
+                $"{m.Completed}/{m.Measured}",
+                m.Failed.ToString(CultureInfo.InvariantCulture),
+                Pair(m.TtftMs, "F0"),
+                Pair(m.TpotMs, "F1"),
+                Num(m.OutputTokensPerS, "F1"),
+                Num(m.RequestsPerS, "F2"),
+                m.GoodputRequestsPerS is double g ? Num(g, "F2") : "-",
+                Num(v.GeneratorLatenessP99Ms, "F1"),
+                valid,
+                Markup.Escape(v.Error ?? string.Empty));
+        }
+
+        return table;
+    }
+
+    private static string Pair(Percentiles p, string format) => p.Count == 0 ? "-" : $"{Num(p.P50, format)} / {Num(p.P99, format)}";
+
+    private static string Num(double x, string format) => double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using Harness.Engines;
+using Harness.Load;
+using Harness.Metrics;
+using Harness.Results;
+using Harness.Scenarios;
+
+namespace Harness.Runner;
+
+/// <summary>
+/// Runs a scenario: for each engine variant, build the engine, send warm-up requests, then the measured workload under
+/// the scenario's load (every repetition), summarise, and dispose the engine before the next variant so variants never
+/// share memory or threads. A sweep runs several load points per variant instead of one.
+/// </summary>
+internal sealed class ScenarioRunner
+{
+    private readonly Scenario _scenario;
+    private readonly ScenarioRunnerOptions _options;
+    private readonly Slo? _slo;
+
+    public ScenarioRunner(Scenario scenario, ScenarioRunnerOptions? options = null)
+    {
+        _scenario = scenario ?? throw new ArgumentNullException(nameof(scenario));
+        _options = options ?? new ScenarioRunnerOptions();
+        SloSpec s = scenario.Slo;
+        _slo = s.TtftMs is null && s.TpotMs is null && s.E2eMs is null ? null : new Slo(s.TtftMs, s.TpotMs, s.E2eMs);
+    }
+
+    /// <summary>
+    /// Runs every variant. Bad input (options, workload, trace) throws <see cref="HarnessInputException"/> before any
+    /// engine is built; a variant whose engine cannot be built gets <see cref="VariantResult.Error"/> and the run goes
+    /// on. Cancelling stops sending, cancels in-flight requests and returns what finished with Complete = false.
+    /// </summary>
+    public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken = default)
+    {
+        DateTimeOffset started = DateTimeOffset.Now;
+
+        // Probed before anything runs, so the load average describes the machine rather than this run.
+        RunEnvironment environment = _options.Environment ?? RunEnvironmentProbe.Probe();
+        Func<string, EngineOptions, IInferenceEngine> build = _options.BuildEngine ?? DefaultBuilder(_scenario.Engine.Name);
+        EngineCapabilities? capabilities = _options.BuildEngine is null ? EngineRegistry.Describe(_scenario.Engine.Name) : null;
+        var variants = VariantMatrix.Expand(_scenario.Engine).Select(v => (Variant: v, Options: EngineOptionsBinder.Bind(v.Config, capabilities))).ToList();
+        WorkloadPlan plan = WorkloadFactory.Plan(_scenario);
+
+        var state = new RunState(plan);
+        state.AddNote(VariantSummary.ExclusionNote);
+        foreach (string note in plan.Notes)
+        {
+            state.AddNote(note);
+        }
+
+        if (_options.Quick)
+        {
+            state.AddNote($"quick mode: at most {QuickScenario.Requests} requests, inputs <= {QuickScenario.MaxInputTokens} and outputs <= {QuickScenario.MaxOutputTokens} tokens, one repetition; not comparable with full runs");
+        }
+
+        foreach ((EngineVariant variant, EngineOptions options) in variants)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await RunVariantAsync(variant, options, build, state, cancellationToken).ConfigureAwait(false);
+        }
+
+        bool complete = !cancellationToken.IsCancellationRequested;
+        if (!complete)
+        {
+            state.AddNote("interrupted: sending stopped early; in-flight requests were cancelled and count as failed; variants not reached are absent");
+        }
+
+        var result = new RunResult(
+            RunResult.CurrentSchemaVersion,
+            _scenario.Name,
+            _scenario.SourcePath,
+            _scenario.Description,
+            started,
+            DateTimeOffset.Now,
+            complete,
+            _options.Quick,
+            _scenario.Seed,
+            _scenario.Model,
+            state.EngineDescription ?? _scenario.Engine.Name,
+            plan.Description,
+            DescribeLoad(_scenario.Load),
+            _slo,
+            environment,
+            state.Results,
+            MetricDefinitions.All,
+            state.Notes);
+        return new RunOutcome(result, state.Records);
+    }
+
+    public static string DescribeLoad(LoadSpec load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        return load.Pattern switch
+        {
+            "offline" => "offline (every request at t=0)",
+            "single" => "single stream (one request at a time)",
+            "concurrency" => Invariant($"concurrency {load.Concurrency} (closed loop)"),
+            "poisson" => Invariant($"poisson(rate={load.Rate}/s)"),
+            "gamma" => Invariant($"gamma(rate={load.Rate}/s, burstiness={load.Burstiness})"),
+            "trace" => "trace timestamps",
+            "sweep" => Invariant($"sweep: single stream, offline, then {load.SweepSteps} poisson rates in between"),
+            _ => load.Pattern,
+        };
+    }
+
+    private async Task RunVariantAsync(EngineVariant variant, EngineOptions options, Func<string, EngineOptions, IInferenceEngine> build, RunState state, CancellationToken cancellationToken)
+    {
+        bool sweep = _scenario.Load.Pattern == "sweep";
+        bool rssReset = PeakRss.TryReset();
+        state.AddNote(rssReset
+            ? "peak_rss_bytes: the process's peak resident memory during each variant (reset before each engine build)"
+            : "peak_rss_bytes: the process's peak resident memory so far (cumulative over variants; could not be reset here)");
+
+        IInferenceEngine engine;
+        try
+        {
+            // Building loads and converts weights (seconds of CPU); keep it off the caller's thread.
+            engine = await Task.Run(() => build(_scenario.Model, options), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            string message = $"engine could not be built: {ex.Message.ReplaceLineEndings(" ")}";
+            string name = sweep ? variant.Name + "@single" : variant.Name;
+            state.Results.Add(VariantResults.Failed(name, variant.Config, sweep ? "single" : DescribeLoad(_scenario.Load), message));
+            _options.Progress.Note($"[{variant.Name}] {message}");
+            return;
+        }
+
+        using (engine)
+        {
+            state.EngineDescription ??= $"{_scenario.Engine.Name} ({engine.Capabilities.Engine} on {engine.Capabilities.Device})";
+            PreparedWorkload workload = WorkloadFactory.Prepare(state.Plan, engine);
+            if (workload.Clipped > 0)
+            {
+                state.AddNote($"workload: {workload.Clipped} of {workload.Measured.Count} requests were clipped to the engine's context of {engine.MaxContextTokens} tokens");
+            }
+
+            var run = new VariantRun(this, engine, variant, workload, state, cancellationToken);
+            if (!sweep)
+            {
+                await run.PointAsync(variant.Name, DescribeLoad(_scenario.Load), rep => LoadPlan.For(_scenario.Load, state.Plan.Measured, _scenario.Seed, rep), withWarmup: true).ConfigureAwait(false);
+                return;
+            }
+
+            VariantSummary single = await run.PointAsync(variant.Name + "@single", "single", _ => LoadPlan.Single, withWarmup: true).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            VariantSummary saturated = await run.PointAsync(variant.Name + "@offline", "offline", _ => LoadPlan.Offline, withWarmup: false).ConfigureAwait(false);
+            HashSet<string> names = [];
+            foreach (double rate in SweepRates.Between(single.RequestsPerSecond, saturated.RequestsPerSecond, _scenario.Load.SweepSteps))
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                string name = Invariant($"{variant.Name}@{rate:0.###}rps");
+                name = names.Add(name) ? name : Invariant($"{name}-{names.Count}");
+                names.Add(name);
+                int count = workload.Measured.Count;
+                await run.PointAsync(name, Invariant($"poisson(rate={rate:0.####}/s)"), rep => LoadPlan.Open(ArrivalSchedule.Poisson(count, rate, LoadPlan.ArrivalSeed(_scenario.Seed, rep))), withWarmup: false).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Func<string, EngineOptions, IInferenceEngine> DefaultBuilder(string engineName)
+    {
+        if (!EngineRegistry.Names.Contains(engineName))
+        {
+            throw new HarnessInputException($"unknown engine '{engineName}' (available: {string.Join(", ", EngineRegistry.Names)})");
+        }
+
+        return (model, options) => EngineRegistry.Create(model, options, engineName);
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What the run has gathered so far; only touched between load runs, from one logical thread.</summary>
+    private sealed class RunState(WorkloadPlan plan)
+    {
+        private readonly List<string> _notes = [];
+
+        public WorkloadPlan Plan { get; } = plan;
+
+        public List<VariantResult> Results { get; } = [];
+
+        public List<RequestRecord> Records { get; } = [];
+
+        public IReadOnlyList<string> Notes => _notes;
+
+        public string? EngineDescription { get; set; }
+
+        public void AddNote(string note)
+        {
+            if (!_notes.Contains(note))
+            {
+                _notes.Add(note);
+            }
+        }
+    }
+
+    /// <summary>One variant's engine and workload, run at one or more load points.</summary>
+    private sealed class VariantRun(ScenarioRunner owner, IInferenceEngine engine, EngineVariant variant, PreparedWorkload workload, RunState state, CancellationToken cancellationToken)
+    {
+        public async Task<VariantSummary> PointAsync(string name, string loadPoint, Func<int, LoadPlan> planFor, bool withWarmup)
+        {
+            Scenario s = owner._scenario;
+            IReadOnlyList<PreparedRequest> warmup = withWarmup ? workload.Warmup : [];
+            IVariantProgress progress = owner._options.Progress.StartVariant(name, warmup.Count + workload.Measured.Count * s.Repetitions);
+            var generator = new LoadGenerator(engine);
+            List<RequestRecord> records = [];
+            TimeSpan? duration = s.Limits.DurationS is double d ? TimeSpan.FromSeconds(d) : null;
+
+            // Warm-up runs one at a time, so it warms the engine without building a queue in front of the measurement.
+            if (warmup.Count > 0)
+            {
+                LoadRunResult w = await generator.RunAsync(LoadPlan.Single, warmup, new RequestLabel(name, 0, IsWarmup: true), null, progress.RequestDone, cancellationToken).ConfigureAwait(false);
+                records.AddRange(w.Records);
+            }
+
+            for (int rep = 0; rep < s.Repetitions && !cancellationToken.IsCancellationRequested; rep++)
+            {
+                LoadRunResult r = await generator.RunAsync(planFor(rep), workload.Measured, new RequestLabel(name, rep, IsWarmup: false), duration, progress.RequestDone, cancellationToken).ConfigureAwait(false);
+                records.AddRange(r.Records);
+                if (r.StoppedByDuration)
+                {
+                    state.AddNote(Invariant($"limits.duration_s: sending stopped after {s.Limits.DurationS} s in {name} repetition {rep}; {r.NotSent} requests were not sent"));
+                }
+            }
+
+            VariantSummary summary = VariantSummary.Compute(name, records, owner._slo);
+            IReadOnlyList<EarlyStoppingVerdict> verdicts = EarlyStopping.ForVariant(name, records, owner._slo);
+            double[] lateness = [.. records.Where(r => !r.IsWarmup).Select(r => RequestMetrics.TicksToMs(r.SentAt - r.ScheduledAt))];
+            double latenessP99 = lateness.Length > 0 ? EarlyStopping.NearestRank(lateness, 0.99) : 0;
+            state.Results.Add(VariantResults.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts));
+            state.Records.AddRange(records);
+            progress.Finish(Invariant($"{summary.Completed}/{summary.Measured} completed, {summary.Failed} failed; ttft p50 {summary.TtftMs.P50Ms:F0} ms, tpot p50 {summary.TpotMs.P50Ms:F1} ms, {summary.OutputTokensPerSecond:F1} output tok/s, {summary.RequestsPerSecond:F2} req/s, send lateness p99 {latenessP99:F1} ms"));
+            return summary;
+        }
+    }
+}

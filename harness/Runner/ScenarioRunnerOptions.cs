@@ -1,0 +1,20 @@
+using Harness.Engines;
+using Harness.Results;
+
+namespace Harness.Runner;
+
+/// <summary>How a <see cref="ScenarioRunner"/> runs; every member has a default for the CLI.</summary>
+internal sealed record ScenarioRunnerOptions
+{
+    /// <summary>Progress display; silent by default.</summary>
+    public IRunProgress Progress { get; init; } = SilentRunProgress.Instance;
+
+    /// <summary>Builds one variant's engine from the model spec; <see cref="EngineRegistry"/> by default. Tests pass fakes.</summary>
+    public Func<string, EngineOptions, IInferenceEngine>? BuildEngine { get; init; }
+
+    /// <summary>The scenario was shrunk by <c>--quick</c>; recorded in the result.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>The environment to record; probed at the start of the run when null.</summary>
+    public RunEnvironment? Environment { get; init; }
+}
