@@ -71,7 +71,7 @@ public sealed class CompareCommandTests : IDisposable
     [Fact]
     public async Task RerunPassesEveryGate()
     {
-        (int code, string output, _) = await Invoke("compare", baseline, rerun, "--gate", "ttft_ms.p99:1", "--gate", "tpot_ms.p50:1", "--gate", "output_tokens_per_s:1");
+        (int code, string output, _) = await Invoke("compare", baseline, rerun, "--gate", "ttft_ms.p99:1", "--gate", "tpot_ms.p50:1", "--gate", "output_tokens_per_s:1", "--resamples", "500");
 
         Assert.Equal(ExitCodes.Success, code);
         Assert.DoesNotContain(" worse", output, StringComparison.Ordinal);

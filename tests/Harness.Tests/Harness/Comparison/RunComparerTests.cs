@@ -91,13 +91,13 @@ public sealed class RunComparerTests
     public void FalseAlarmRateOnRerunsIsNearTheNominalLevel()
     {
         // 20 pairs of independent draws from one distribution: at 95 % about 5 % of comparisons flag a change.
-        var options = Options with { Resamples = 400 };
+        var options = Options with { Resamples = 300 };
         int flagged = 0;
         int total = 0;
         for (int pair = 0; pair < 20; pair++)
         {
-            RunData a = Run("a", SampleRuns.Lognormal("fp32", 150, seed: 100 + (2 * pair), outputTokens: 8));
-            RunData b = Run("b", SampleRuns.Lognormal("fp32", 150, seed: 101 + (2 * pair), outputTokens: 8));
+            RunData a = Run("a", SampleRuns.Lognormal("fp32", 120, seed: 100 + (2 * pair), outputTokens: 8));
+            RunData b = Run("b", SampleRuns.Lognormal("fp32", 120, seed: 101 + (2 * pair), outputTokens: 8));
             foreach (MetricComparison m in RunComparer.Compare(a, b, [], options).Variants.Single().Metrics)
             {
                 total++;
