@@ -1,22 +1,113 @@
+using System.Text;
+using System.Text.Json;
 using Harness.Metrics;
 
 namespace Harness.Results;
 
 /// <summary>
 /// Reads and writes a run directory: <c>result.json</c> and <c>requests.csv</c> (one row per request, including
-/// warm-up and failed ones, with every token timestamp). Writes go to a temporary directory that is renamed into
-/// place, so a run directory is never seen half-written.
+/// warm-up and failed ones, with every token timestamp). Each file is written to a temporary name beside it and
+/// renamed into place, so neither is ever seen half-written; <c>result.json</c> goes last, so its presence means the
+/// records are there too.
 /// </summary>
 internal static partial class ResultStore
 {
     public const string ResultFile = "result.json";
     public const string RequestsFile = "requests.csv";
 
-    /// <summary>Writes <c>result.json</c> and <c>requests.csv</c> into the existing directory <paramref name="runDir"/>.</summary>
-    public static void Write(string runDir, RunResult result, IReadOnlyList<RequestRecord> records) =>
-        throw new NotImplementedException("ResultStore.Write");
+    /// <summary>Writes <c>result.json</c> and <c>requests.csv</c> into <paramref name="runDir"/> (created if needed).</summary>
+    public static void Write(string runDir, RunResult result, IReadOnlyList<RequestRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(runDir);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(records);
+        Directory.CreateDirectory(runDir);
+        WriteAtomically(Path.Combine(runDir, RequestsFile), stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: -1, leaveOpen: true);
+            RequestsCsv.Write(writer, records);
+        });
+        WriteAtomically(Path.Combine(runDir, ResultFile), stream => JsonSerializer.Serialize(stream, result, ResultJson.Options));
+    }
 
     /// <summary>Reads a run directory; bad or missing files raise <see cref="HarnessInputException"/> with one line.</summary>
-    public static RunData Load(string runDir) =>
-        throw new NotImplementedException("ResultStore.Load");
+    public static RunData Load(string runDir)
+    {
+        ArgumentNullException.ThrowIfNull(runDir);
+        if (!Directory.Exists(runDir))
+        {
+            throw new HarnessInputException($"run directory '{runDir}' does not exist");
+        }
+
+        RunResult result = ReadResult(Path.Combine(runDir, ResultFile));
+        string csvPath = Path.Combine(runDir, RequestsFile);
+        if (!File.Exists(csvPath))
+        {
+            throw new HarnessInputException($"{csvPath} does not exist (a run directory holds {ResultFile} and {RequestsFile})");
+        }
+
+        using var reader = new StreamReader(csvPath, Encoding.UTF8);
+        return new RunData(runDir, result, RequestsCsv.Read(reader, csvPath));
+    }
+
+    private static RunResult ReadResult(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new HarnessInputException($"{path} does not exist (a run directory holds {ResultFile} and {RequestsFile})");
+        }
+
+        try
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+
+            // The version is checked before binding, so a future schema reads as "unknown version", not as a field error.
+            using (JsonDocument doc = JsonDocument.Parse(bytes))
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object
+                    || !doc.RootElement.TryGetProperty("schema_version", out JsonElement version)
+                    || !version.TryGetInt32(out int v))
+                {
+                    throw new HarnessInputException($"{path}: no integer 'schema_version' (not a result file?)");
+                }
+
+                if (v != RunResult.CurrentSchemaVersion)
+                {
+                    throw new HarnessInputException($"{path}: unknown schema_version {v} (this harness reads {RunResult.CurrentSchemaVersion})");
+                }
+            }
+
+            return JsonSerializer.Deserialize<RunResult>(bytes, ResultJson.Options)
+                ?? throw new HarnessInputException($"{path}: the result is null");
+        }
+        catch (JsonException ex)
+        {
+            string where = ex.LineNumber is long line ? $":{line + 1}" : string.Empty;
+            throw new HarnessInputException($"{path}{where}: invalid result file: {OneLine(ex.Message)}", ex);
+        }
+    }
+
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        string temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }
