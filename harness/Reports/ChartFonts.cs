@@ -56,15 +56,24 @@ internal static class ChartFonts
             return new ChartFontStatus(false, $"no {RegularFile} and {BoldFile} found in {string.Join(", ", SearchDirectories)} (install fonts-dejavu-core)");
         }
 
-        Fonts.AddFontFile(Family, regular, bold: false, italic: false);
-        Fonts.AddFontFile(Family, bold, bold: true, italic: false);
-        Fonts.Default = Family;
+        try
+        {
+            Fonts.AddFontFile(Family, regular, bold: false, italic: false);
+            Fonts.AddFontFile(Family, bold, bold: true, italic: false);
+            Fonts.Default = Family;
 
-        // A file can exist and still be unreadable or truncated: only a typeface that maps real glyphs counts.
-        SKTypeface typeface = Fonts.GetTypeface(Family, bold: false, italic: false);
-        bool usable = typeface.GlyphCount > 0 && typeface.ContainsGlyphs("Ag0.");
-        return usable
-            ? new ChartFontStatus(true, $"{Family} from {Path.GetDirectoryName(regular)}")
-            : new ChartFontStatus(false, $"{regular} did not load as a font with glyphs");
+            // A file can exist and still be unreadable or truncated: only a typeface that maps real glyphs counts.
+            SKTypeface typeface = Fonts.GetTypeface(Family, bold: false, italic: false);
+            bool usable = typeface.GlyphCount > 0 && typeface.ContainsGlyphs("Ag0.");
+            return usable
+                ? new ChartFontStatus(true, $"{Family} from {Path.GetDirectoryName(regular)}")
+                : new ChartFontStatus(false, $"{regular} did not load as a font with glyphs");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The status is cached for the process: a bad font file must mean "charts without text, said so in the
+            // report", never a report that cannot be written.
+            return new ChartFontStatus(false, $"{regular} could not be loaded: {ex.Message}");
+        }
     }
 }

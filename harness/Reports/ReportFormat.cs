@@ -71,5 +71,5 @@ internal static class ReportFormat
     /// <summary>A value as typed in a scenario: no trailing zeros.</summary>
     public static string Number(double value) => value.ToString("0.###", Invariant);
 
-    public static string Timestamp(DateTimeOffset t) => t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'zzz", Invariant);
+    public static string Timestamp(DateTimeOffset t) => t.ToString("yyyy-MM-dd HH:mm:ss zzz", Invariant);
 }

@@ -43,7 +43,7 @@ internal static class VariantBarChart
             {
                 plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
                 plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-                plot.Axes.Bottom.MinimumSize = 20 + (7 * Math.Min(40, values.Max(v => v.Variant.Length)));
+                plot.Axes.Bottom.MinimumSize = 30 + (4 * Math.Min(40, values.Max(v => v.Variant.Length)));
             }
 
             // Bars grow from zero; the headroom keeps the value labels inside the plot.

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Harness.Tests.Harness.Reports;
 
 /// <summary>Reads one Markdown table back out of a report, by section heading, so tests can check cells by column name.</summary>
@@ -36,5 +38,6 @@ internal static class MarkdownTable
         return row![col];
     }
 
-    private static string[] Cells(string line) => [.. line.Trim().Trim('|').Split('|').Select(c => c.Trim())];
+    // An escaped pipe (backslash, pipe) belongs to the cell.
+    private static string[] Cells(string line) => [.. Regex.Split(line.Trim()[1..^1], @"(?<!\\)\|").Select(c => c.Trim())];
 }

@@ -43,7 +43,7 @@ public sealed class RenderedRun : IDisposable
 
     public void Dispose()
     {
-        if (Environment.GetEnvironmentVariable("KEEPIT") is null && System.IO.Directory.Exists(Directory))
+        if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }

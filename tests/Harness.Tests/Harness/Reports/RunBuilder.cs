@@ -56,17 +56,17 @@ internal sealed class RunBuilder
             error);
 
     /// <summary>
-    /// <paramref name="count"/> requests 100 ms apart with seeded jitter: queue 0-20 ms, prefill about
+    /// <paramref name="count"/> requests <paramref name="gapMs"/> apart with seeded jitter: queue 0-20 ms, prefill about
     /// <paramref name="prefillMs"/>, <paramref name="tokens"/> tokens about <paramref name="tpotMs"/> apart. Requests
     /// whose index is in <paramref name="failedIndices"/> fail after their prefill.
     /// </summary>
-    public static List<RequestRecord> Synthetic(string variant, int count, double prefillMs, double tpotMs, int tokens, int seed, int[]? failedIndices = null, int warmup = 0)
+    public static List<RequestRecord> Synthetic(string variant, int count, double prefillMs, double tpotMs, int tokens, int seed, int[]? failedIndices = null, int warmup = 0, double gapMs = 100)
     {
         var random = new Random(seed);
         var list = new List<RequestRecord>();
         for (int i = -warmup; i < count; i++)
         {
-            double scheduled = 1000 + (i * 100);
+            double scheduled = 1000 + (i * gapMs);
             double sent = scheduled + (random.NextDouble() * 2);
             double compute = sent + (random.NextDouble() * 20);
             double t = compute + (prefillMs * (0.8 + (random.NextDouble() * 0.4)));
