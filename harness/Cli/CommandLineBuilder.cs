@@ -13,6 +13,7 @@ internal static class CommandLineBuilder
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 }

@@ -1,4 +1,6 @@
 using Harness.Metrics;
+using Harness.Reports.Charts;
+using Harness.Reports.Document;
 using Harness.Results;
 
 namespace Harness.Reports;
@@ -7,6 +9,28 @@ namespace Harness.Reports;
 internal static class RunReport
 {
     /// <summary>Writes every report file into <paramref name="runDir"/>; returns the paths written.</summary>
-    public static IReadOnlyList<string> WriteAll(string runDir, RunResult result, IReadOnlyList<RequestRecord> records) =>
-        throw new NotImplementedException("RunReport.WriteAll");
+    public static IReadOnlyList<string> WriteAll(string runDir, RunResult result, IReadOnlyList<RequestRecord> records)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runDir);
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(records);
+        Directory.CreateDirectory(runDir);
+        ChartFontStatus fonts = ChartFonts.EnsureRegistered();
+        ChartSet charts = ReportCharts.WriteAll(runDir, result, records);
+        ReportDocument document = ReportBuilder.Build(result, records, charts, fonts);
+
+        string markdown = Path.Combine(runDir, MarkdownReport.FileName);
+        string html = Path.Combine(runDir, HtmlReport.FileName);
+        File.WriteAllText(markdown, MarkdownReport.Render(document));
+        File.WriteAllText(html, HtmlReport.Render(document));
+
+        var written = new List<string> { markdown, html };
+        foreach (ChartFile chart in charts.Charts)
+        {
+            written.Add(Path.Combine(runDir, chart.PngPath));
+            written.Add(Path.Combine(runDir, chart.SvgPath));
+        }
+
+        return written;
+    }
 }

@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace Harness.Tests.Harness.Reports;
+
+/// <summary>Reads one Markdown table back out of a report, by section heading, so tests can check cells by column name.</summary>
+internal static class MarkdownTable
+{
+    /// <summary>The first table under "## <paramref name="heading"/>": header cells and rows of cells.</summary>
+    public static (string[] Headers, List<string[]> Rows) Under(string markdown, string heading)
+    {
+        string[] lines = markdown.Split('\n');
+        int start = Array.FindIndex(lines, l => l.Trim() == "## " + heading);
+        Assert.True(start >= 0, $"no section '{heading}'");
+        int i = start + 1;
+        while (i < lines.Length && !lines[i].StartsWith('|'))
+        {
+            Assert.False(lines[i].StartsWith("## ", StringComparison.Ordinal), $"section '{heading}' has no table");
+            i++;
+        }
+
+        string[] headers = Cells(lines[i]);
+        var rows = new List<string[]>();
+        for (i += 2; i < lines.Length && lines[i].StartsWith('|'); i++)
+        {
+            rows.Add(Cells(lines[i]));
+        }
+
+        return (headers, rows);
+    }
+
+    public static string Cell(string markdown, string heading, string rowKey, string column)
+    {
+        (string[] headers, List<string[]> rows) = Under(markdown, heading);
+        int col = Array.IndexOf(headers, column);
+        Assert.True(col >= 0, $"no column '{column}' in '{heading}': {string.Join(", ", headers)}");
+        string[]? row = rows.FirstOrDefault(r => r[0] == rowKey);
+        Assert.True(row is not null, $"no row '{rowKey}' in '{heading}'");
+        return row![col];
+    }
+
+    // An escaped pipe (backslash, pipe) belongs to the cell.
+    private static string[] Cells(string line) => [.. Regex.Split(line.Trim()[1..^1], @"(?<!\\)\|").Select(c => c.Trim())];
+}
