@@ -70,6 +70,12 @@ internal static class RunCommand
 
         string? reportError = RunDirectory.Write(runDir, outcome, Console.Error);
         Console.WriteLine($"run directory: {runDir}");
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns when redirected, which folds every cell of the summary into slivers.
+            AnsiConsole.Profile.Width = 200;
+        }
+
         AnsiConsole.Write(RunSummaryTable.Build(outcome.Result));
         if (reportError is not null)
         {

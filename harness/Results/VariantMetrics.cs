@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Harness.Results;
 
-/// <summary>A variant's latency distributions and rates over its measured (non-warm-up) requests.</summary>
+/// <summary>
+/// A variant's latency distributions and rates over its measured (non-warm-up) requests. <see cref="TpotMs"/> excludes
+/// the first token (vLLM's TPOT); <see cref="TpotInclFirstMs"/> is E2E / output tokens (GuideLLM's TPOT), kept so
+/// figures can be set beside either peer's without converting.
+/// </summary>
 internal sealed record VariantMetrics(
     [property: JsonPropertyName("ttft_ms")] Percentiles TtftMs,
     [property: JsonPropertyName("tpot_ms")] Percentiles TpotMs,
@@ -18,4 +22,5 @@ internal sealed record VariantMetrics(
     [property: JsonPropertyName("completed")] int Completed,
     [property: JsonPropertyName("failed")] int Failed,
     [property: JsonPropertyName("warmup_excluded")] int WarmupExcluded,
-    [property: JsonPropertyName("duration_s")] double DurationS);
+    [property: JsonPropertyName("duration_s")] double DurationS,
+    [property: JsonPropertyName("tpot_incl_first_ms")] Percentiles? TpotInclFirstMs = null);

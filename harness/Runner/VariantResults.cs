@@ -33,7 +33,8 @@ internal static class VariantResults
             summary.Completed,
             summary.Failed,
             summary.Warmup,
-            summary.DurationSeconds);
+            summary.DurationSeconds,
+            ToPercentiles(summary.TpotInclFirstMs));
         return new VariantResult(name, config, loadPoint, metrics, ToMemory(memory), latenessP99Ms, [.. verdicts.Select(ToValidity)], error);
     }
 

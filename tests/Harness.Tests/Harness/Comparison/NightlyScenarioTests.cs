@@ -25,7 +25,7 @@ public sealed class NightlyScenarioTests
     }
 
     [Fact]
-    public void NightlyScenarioFitsAboutTwoToThreeMinutesAndStaysUnderHalfLoad()
+    public void NightlyScenarioFitsAboutFourMinutesAndStaysUnderHalfLoad()
     {
         Scenario s = ScenarioLoader.Load(NightlyPath());
         int variants = VariantMatrix.Expand(s.Engine).Count;
@@ -36,7 +36,7 @@ public sealed class NightlyScenarioTests
         // Open loop: a variant lasts about requests / rate, plus its warm-up requests one after another.
         double totalS = variants * ((double)s.Workload.Requests / s.Load.Rate + s.Warmup * serviceS);
 
-        Assert.InRange(totalS, 120, 180);
+        Assert.InRange(totalS, 150, 270);
         Assert.InRange(s.Load.Rate * serviceS, 0.2, 0.5);
         Assert.True(s.Workload.Requests >= 100, "p99 needs at least 100 samples to be more than the maximum");
         Assert.True(s.Limits.DurationS > s.Workload.Requests / s.Load.Rate, "the time limit must not cut a normal night short");
