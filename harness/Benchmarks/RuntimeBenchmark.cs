@@ -97,6 +97,8 @@ internal sealed class RuntimeBenchmark
                     s.Prefill.Add(prefill);
                     s.Decode.Add(decode);
                     s.Fraction.Add(decode * v.Weights.BytesReadPerToken / (repGBps * 1e9));
+                    double gemvOnly = WeightStreamProbe.TokensPerSecond(v.Weights, probePool, passes: 9);
+                    s.GemvOnlyFraction.Add(gemvOnly * v.Weights.BytesReadPerToken / (repGBps * 1e9));
                     s.TorchDecode.Add(TimePrefillDecode(v.Torch, prompt, DecodeTokens).Decode);
                     if (AttentionPrefillTokens > 0 && rep < AttentionRepetitions)
                     {
@@ -121,6 +123,7 @@ internal sealed class RuntimeBenchmark
                     Median(s.TorchDecode),
                     rooflineTokensPerS,
                     Median(s.Fraction),
+                    Median(s.GemvOnlyFraction),
                     decode * bytesPerToken / 1e9,
                     AttentionPrefillTokens > 0 ? Median(s.FusedLongPrefillMs) : double.NaN,
                     AttentionPrefillTokens > 0 ? Median(s.UnfusedLongPrefillMs) : double.NaN,
@@ -202,6 +205,9 @@ internal sealed class RuntimeBenchmark
 
         /// <summary>Decode speed over the roofline of the same repetition's bandwidth probe.</summary>
         public List<double> Fraction { get; } = [];
+
+        /// <summary>The same for the step's GEMVs alone (<see cref="WeightStreamProbe"/>).</summary>
+        public List<double> GemvOnlyFraction { get; } = [];
 
         public List<double> FusedLongPrefillMs { get; } = [];
 

@@ -13,6 +13,7 @@ internal sealed record RuntimeBenchmarkRow(
     double TorchDecodeTokensPerS,
     double RooflineTokensPerS,
     double FractionOfRoofline,
+    double GemvOnlyFractionOfRoofline,
     double AchievedGBps,
     double FusedLongPrefillMs,
     double UnfusedLongPrefillMs,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Harness.Benchmarks;
 using Harness.Engines.Llama.Model;
 
@@ -51,7 +52,7 @@ internal static class BenchCommand
             Console.WriteLine(result.ToMarkdown());
             if (parse.GetValue(json) is { } path)
             {
-                File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
             }
 
             return ExitCodes.Success;

@@ -7,8 +7,9 @@ namespace Harness.Engines.Llama.Kernels;
 /// <summary>
 /// y[m, rows] = x[m, cols] · Wᵀ (+ bias) for a small batch of activation vectors, reading the weights from DRAM once
 /// per call. Decode is bound by weight bandwidth, so the loops are arranged to stream W once: rows are split into one
-/// contiguous chunk per worker, each worker takes 4 rows at a time (sharing every x load between them) and walks the
-/// columns in L1-sized blocks, applying each block to all m vectors before moving on.
+/// contiguous chunk per worker. At batch 1 each worker walks its chunk row after row, one linear stream (x stays in
+/// L1); with several vectors it takes 4 rows at a time (sharing every x load between them) and walks the columns in
+/// L1-sized blocks, applying each block to all m vectors before moving on.
 /// </summary>
 public static unsafe class Gemv
 {
@@ -70,6 +71,12 @@ public static unsafe class Gemv
         {
             switch (weights.Format)
             {
+                case WeightFormat.F32 when batch == 1:
+                    StreamRows<F32Loader>(start, end);
+                    break;
+                case WeightFormat.BF16 when batch == 1:
+                    StreamRows<Bf16Loader>(start, end);
+                    break;
                 case WeightFormat.F32:
                     RunRows<F32Loader>(start, end);
                     break;
@@ -78,6 +85,25 @@ public static unsafe class Gemv
                     break;
                 default:
                     throw new NotSupportedException($"weight format {weights.Format}");
+            }
+        }
+
+        // Batch 1: one row at a time, so each worker's reads form a single linear stream through its chunk. Interleaving
+        // 4 rows instead makes 4 short streams (a 576-column fp32 row is 36 cache lines) that the hardware prefetcher
+        // cannot follow; `bench` measured the linear walk at 1.3-1.6x the speed of the interleaved one here.
+        private void StreamRows<TLoad>(int start, int end)
+            where TLoad : IWeightLoader
+        {
+            int cols = weights.Cols;
+            for (int r = start; r < end; r++)
+            {
+                float v = Dot1<TLoad>(level, weights.RowPointer(r), 0, x, cols);
+                if (bias != null)
+                {
+                    v += bias[r];
+                }
+
+                y[r] = accumulate ? y[r] + v : v;
             }
         }
 
