@@ -13,7 +13,8 @@ internal static class ThroughputLatencyChart
 {
     /// <summary>
     /// Groups variants by base name (in order of first appearance) and keeps the points whose two figures are both
-    /// finite: a variant with no completed request has no throughput-latency point.
+    /// finite: a variant with no completed request has no throughput-latency point. A series' points are joined in
+    /// order of throughput, so the line reads as the latency cost of going faster whatever order the points ran in.
     /// </summary>
     public static IReadOnlyList<ThroughputLatencySeries> Series(IReadOnlyList<VariantResult> variants, Func<VariantResult, double> x, Func<VariantResult, double> y)
     {
@@ -40,7 +41,7 @@ internal static class ThroughputLatencyChart
             }
         }
 
-        return [.. order.Select((name, i) => new ThroughputLatencySeries(name, i, points[name]))];
+        return [.. order.Select((name, i) => new ThroughputLatencySeries(name, i, [.. points[name].OrderBy(p => p.X)]))];
     }
 
     public static ChartFile Write(string runDir, string name, string title, string xLabel, string yLabel, string caption, IReadOnlyList<ThroughputLatencySeries> series)
