@@ -15,13 +15,7 @@ internal static class Bootstrap
         MetricDirection direction,
         BootstrapOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(baseline);
-        ArgumentNullException.ThrowIfNull(candidate);
-        ArgumentNullException.ThrowIfNull(statistic);
-        if (statistic.Kind == BootstrapStatisticKind.RatioOfSums)
-        {
-            throw new ArgumentException("use CompareRatio for a ratio of sums", nameof(statistic));
-        }
+        CheckArguments(baseline, candidate, statistic);
 
         options ??= BootstrapOptions.Default;
         CheckSamples(baseline.Length, candidate.Length, options);
@@ -92,13 +86,7 @@ internal static class Bootstrap
         MetricDirection direction,
         BootstrapOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(baseline);
-        ArgumentNullException.ThrowIfNull(candidate);
-        ArgumentNullException.ThrowIfNull(statistic);
-        if (statistic.Kind == BootstrapStatisticKind.RatioOfSums)
-        {
-            throw new ArgumentException("use CompareRatio for a ratio of sums", nameof(statistic));
-        }
+        CheckArguments(baseline, candidate, statistic);
 
         options ??= BootstrapOptions.Default;
         CheckSamples(baseline.Sum(g => g.Length), candidate.Sum(g => g.Length), options);
@@ -211,6 +199,17 @@ internal static class Bootstrap
         int lo = (int)Math.Floor(h);
         int hi = Math.Min(lo + 1, sorted.Length - 1);
         return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    private static void CheckArguments(object baseline, object candidate, BootstrapStatistic statistic)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(statistic);
+        if (statistic.Kind == BootstrapStatisticKind.RatioOfSums)
+        {
+            throw new ArgumentException("use CompareRatio for a ratio of sums", nameof(statistic));
+        }
     }
 
     private static void CheckSamples(int a, int b, BootstrapOptions options)
