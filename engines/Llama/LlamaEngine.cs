@@ -1,35 +1,43 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Harness.Engines.Llama.Generation;
+using Harness.Engines.Llama.Batching;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama;
 
 /// <summary>
-/// The project's Llama-family engine. Requests are queued and served first come, first served, one sequence at a
-/// time by a dedicated engine thread (prefill through libtorch, decode through the selected decode path); each
-/// token is streamed with the time it became ready.
+/// The project's Llama-family engine. Requests are queued and served by a dedicated engine thread under the chosen
+/// batching mode (one at a time, static batches, or continuous batching), prefill through libtorch and decode through
+/// the selected decode path; each token is streamed with the time it became ready.
 /// </summary>
 public sealed class LlamaEngine : IInferenceEngine
 {
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Thread loop;
-    private readonly KvCache cache;
-    private long kvPeakBytes;
+    /// <summary>How long a static batch waits for more requests after its first arrived, unless set.</summary>
+    public static readonly TimeSpan DefaultBatchWait = TimeSpan.FromMilliseconds(50);
 
-    public LlamaEngine(LlamaModel model, ITokenizer? tokenizer, EngineOptions options)
+    private readonly Channel<PendingRequest> queue = Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread loop;
+    private readonly KvCacheSlots slots;
+    private readonly ServingLoop serving;
+
+    public LlamaEngine(LlamaModel model, ITokenizer? tokenizer, EngineOptions options, TimeSpan? batchWait = null)
     {
         Model = model;
         Tokenizer = tokenizer;
         Options = options;
-        cache = model.NewCache();
+        Batching = BatchingModeNames.Parse(options.Batching);
+        int maxBatch = Batching == BatchingMode.None ? 1 : Math.Max(1, options.MaxBatch);
+        slots = new KvCacheSlots(model, maxBatch);
+        IReadOnlyList<int> eos = tokenizer?.EosTokenIds is { Count: > 0 } e ? e : model.Config.EosTokenIds;
+        serving = ServingLoop.Create(Batching, model, slots, eos, queue.Reader, batchWait ?? DefaultBatchWait);
         Capabilities = DescribeCapabilities(model.MaxContext);
         loop = new Thread(Run) { IsBackground = true, Name = "llama-engine" };
         loop.Start();
     }
 
     public LlamaModel Model { get; }
+
+    public BatchingMode Batching { get; }
 
     public EngineCapabilities Capabilities { get; }
 
@@ -41,9 +49,9 @@ public sealed class LlamaEngine : IInferenceEngine
 
     public EngineMemory Memory => new(
         WeightsBytes: Model.Weights.Bytes,
-        KvCacheReservedBytes: cache.ReservedBytes,
-        KvCacheUsedBytes: cache.UsedBytes,
-        KvCachePeakBytes: Interlocked.Read(ref kvPeakBytes),
+        KvCacheReservedBytes: slots.ReservedBytes,
+        KvCacheUsedBytes: slots.UsedBytes,
+        KvCachePeakBytes: slots.PeakUsedBytes,
         PeakRssBytes: ProcessMemory.PeakRssBytes());
 
     public static EngineCapabilities DescribeCapabilities(int maxContext) => new(
@@ -51,14 +59,14 @@ public sealed class LlamaEngine : IInferenceEngine
         Device: "cpu",
         Precisions: PrecisionNames.All,
         AttentionKinds: AttentionKindNames.All,
-        BatchingModes: ["none"],
+        BatchingModes: BatchingModeNames.All,
         TensorParallelSizes: [1],
         MaxContextTokens: maxContext);
 
     public async IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         Validate(request);
-        var pending = new Pending(request, Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true }), cancellationToken);
+        var pending = new PendingRequest(request, Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true }), cancellationToken);
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(LlamaEngine));
@@ -74,7 +82,7 @@ public sealed class LlamaEngine : IInferenceEngine
     {
         queue.Writer.TryComplete();
         loop.Join();
-        cache.Dispose();
+        slots.Dispose();
         Model.Dispose();
     }
 
@@ -107,65 +115,17 @@ public sealed class LlamaEngine : IInferenceEngine
 
     private void Run()
     {
-        ChannelReader<Pending> reader = queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        try
         {
-            while (reader.TryRead(out Pending? pending))
+            serving.Run();
+        }
+        catch (Exception ex)
+        {
+            // The loop itself failed (not one request): fail everything still queued rather than hang its callers.
+            while (queue.Reader.TryRead(out PendingRequest? pending))
             {
-                try
-                {
-                    Generate(pending);
-                    pending.Output.Writer.TryComplete();
-                }
-                catch (Exception ex)
-                {
-                    pending.Output.Writer.TryComplete(ex is EngineException ? ex : new EngineException($"request {pending.Request.Id} failed: {ex.Message}", ex));
-                }
+                pending.Output.Writer.TryComplete(new EngineException($"request {pending.Request.Id} failed: the engine stopped ({ex.Message})", ex));
             }
         }
     }
-
-    private void Generate(Pending pending)
-    {
-        GenerationRequest request = pending.Request;
-        ChannelWriter<TokenEvent> output = pending.Output.Writer;
-        var rng = new SplitMix64(request.Sampling.Seed);
-        float[] logits = new float[Model.Config.VocabSize];
-        IReadOnlyList<int> eos = Tokenizer?.EosTokenIds is { Count: > 0 } e ? e : Model.Config.EosTokenIds;
-
-        cache.Length = 0;
-        long computeStart = Stopwatch.GetTimestamp();
-        int[] prompt = [.. request.PromptIds];
-        Model.Prefill(prompt, cache, logits);
-
-        int limit = Math.Min(request.MaxNewTokens, Model.MaxContext - prompt.Length);
-        for (int index = 0; ; index++)
-        {
-            int token = Sampler.Sample(logits, request.Sampling, ref rng);
-            long now = Stopwatch.GetTimestamp();
-            FinishReason? finish = pending.Cancellation.IsCancellationRequested ? FinishReason.Cancelled
-                : !request.IgnoreEos && eos.Contains(token) ? FinishReason.Eos
-                : index + 1 >= limit ? FinishReason.Length
-                : null;
-            output.TryWrite(new TokenEvent(token, index, now, finish, index == 0 ? computeStart : null));
-            TrackKvPeak();
-            if (finish is not null)
-            {
-                return;
-            }
-
-            Model.Decode(token, cache, logits);
-        }
-    }
-
-    private void TrackKvPeak()
-    {
-        long used = cache.UsedBytes;
-        if (used > Interlocked.Read(ref kvPeakBytes))
-        {
-            Interlocked.Exchange(ref kvPeakBytes, used);
-        }
-    }
-
-    private sealed record Pending(GenerationRequest Request, Channel<TokenEvent> Output, CancellationToken Cancellation);
 }

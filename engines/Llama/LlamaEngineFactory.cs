@@ -1,3 +1,4 @@
+using Harness.Engines.Llama.Batching;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
@@ -25,9 +26,10 @@ public static class LlamaEngineFactory
             throw new EngineException($"tensor-parallel size {options.TensorParallel} is not supported by this engine yet (supported: 1)");
         }
 
-        if (options.Batching is not ("none" or "single"))
+        BatchingMode batching = BatchingModeNames.Parse(options.Batching);
+        if (options.MaxBatch < 1)
         {
-            throw new EngineException($"batching '{options.Batching}' is not supported by this engine yet (supported: none)");
+            throw new EngineException($"max batch must be at least 1, got {options.MaxBatch}");
         }
 
         if (!options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
@@ -58,7 +60,7 @@ public static class LlamaEngineFactory
         }
 
         int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, DefaultContextCap);
-        var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads));
+        var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads, batching == BatchingMode.None ? 1 : options.MaxBatch));
         ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic: spec.Kind == ModelSpecKind.Preset);
         return new LlamaEngine(model, tokenizer, options);
     }

@@ -1,9 +1,15 @@
 namespace Harness.Engines.Llama.Model;
 
-/// <summary>One decode step of one sequence: the token at position cache.Length in, its logits out.</summary>
+/// <summary>One decode step: for each sequence, the token at position cache.Length in, its logits out.</summary>
 public interface IDecodeStep : IDisposable
 {
+    /// <summary>Most sequences one <see cref="DecodeBatch"/> takes.</summary>
+    int MaxBatch { get; }
+
     void Decode(int id, KvCache cache, Span<float> logits);
+
+    /// <summary>ids[b] at position caches[b].Length for every b; logits is [B, vocab].</summary>
+    void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches, Span<float> logits);
 }
 
 /// <summary>Builds a decode step over a model's weights.</summary>

@@ -64,6 +64,25 @@ public sealed class LlamaModel : IDisposable
         result.data<float>().CopyTo(logits);
     }
 
+    /// <summary>
+    /// One decode step for several sequences (ids[b] at position caches[b].Length), logits [B, vocab]. The kernel path
+    /// streams the weights once for the whole batch; the libtorch path runs the sequences one after another.
+    /// </summary>
+    public void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches, Span<float> logits)
+    {
+        int vocab = Config.VocabSize;
+        if (kernels is not null && ids.Length <= kernels.MaxBatch)
+        {
+            kernels.DecodeBatch(ids, caches, logits);
+            return;
+        }
+
+        for (int b = 0; b < ids.Length; b++)
+        {
+            Decode(ids[b], caches[b], logits.Slice(b * vocab, vocab));
+        }
+    }
+
     /// <summary>Logits for every position of a sequence, from one libtorch pass: [T, vocab] fp32.</summary>
     public Tensor SequenceLogits(ReadOnlySpan<int> ids)
     {

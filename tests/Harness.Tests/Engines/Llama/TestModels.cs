@@ -14,11 +14,12 @@ internal static class TestModels
         Precision precision = Precision.Fp32,
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
-        int context = 256)
+        int context = 256,
+        int maxBatch = 1)
     {
         TorchRuntime.EnsureInitialized();
         LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet);
-        return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2));
+        return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2, maxBatch));
     }
 
     public static LlamaModel Preset(
@@ -26,11 +27,12 @@ internal static class TestModels
         Precision precision = Precision.Fp32,
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
-        int context = 256)
+        int context = 256,
+        int maxBatch = 1)
     {
         TorchRuntime.EnsureInitialized();
         using LoadedCheckpoint checkpoint = ModelPresets.Load(name);
-        return FromCheckpoint(checkpoint, precision, attention, decode, context);
+        return FromCheckpoint(checkpoint, precision, attention, decode, context, maxBatch);
     }
 
     public static LlamaModel Stories260K(
