@@ -66,6 +66,7 @@ public sealed class PrefixCache : IBlockEvictor
         int blockSize = BlockSize;
         int fullBlocks = tokenIds.Length / blockSize;
         var matched = new List<int>();
+        var nodes = new List<LinkedListNode<Entry>>();
         ulong hash = 0;
         for (int i = 0; i < fullBlocks; i++)
         {
@@ -78,9 +79,11 @@ public sealed class PrefixCache : IBlockEvictor
             }
 
             _pool.Retain(node.Value.Block);
-            Touch(node);
+            nodes.Add(node);
             matched.Add(node.Value.Block);
         }
+
+        TouchChain(nodes);
 
         HitBlocks += matched.Count;
         MissBlocks += fullBlocks - matched.Count;
@@ -106,6 +109,7 @@ public sealed class PrefixCache : IBlockEvictor
         int blockSize = BlockSize;
         int fullBlocks = Math.Min(tokenIds.Length, table.TokenCount) / blockSize;
         int added = 0;
+        var nodes = new List<LinkedListNode<Entry>>();
         ulong hash = 0;
         for (int i = 0; i < fullBlocks; i++)
         {
@@ -116,7 +120,7 @@ public sealed class PrefixCache : IBlockEvictor
             {
                 // Either this very block, or another copy of the same prefix computed before the first was
                 // registered; the first copy stays the cached one and this one is freed with its sequence.
-                Touch(existing);
+                nodes.Add(existing);
                 continue;
             }
 
@@ -127,11 +131,14 @@ public sealed class PrefixCache : IBlockEvictor
             }
 
             _pool.Retain(block);
-            _byHash[hash] = _lru.AddLast(new Entry(hash, block, ids.ToArray()));
+            var node = new LinkedListNode<Entry>(new Entry(hash, block, ids.ToArray()));
+            _byHash[hash] = node;
             _hashOfBlock[block] = hash;
+            nodes.Add(node);
             added++;
         }
 
+        TouchChain(nodes);
         return added;
     }
 
@@ -161,10 +168,23 @@ public sealed class PrefixCache : IBlockEvictor
         }
     }
 
-    private void Touch(LinkedListNode<Entry> node)
+    /// <summary>
+    /// Marks a prefix chain as just used. Deepest block first, so the chain's root ends most recent: eviction then
+    /// takes a prefix's tail before its head (as vLLM does), and a half-evicted prefix still matches its head, whereas
+    /// losing the head would strand every block after it (a match stops at the first miss).
+    /// </summary>
+    private void TouchChain(List<LinkedListNode<Entry>> chain)
     {
-        _lru.Remove(node);
-        _lru.AddLast(node);
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            LinkedListNode<Entry> node = chain[i];
+            if (node.List != null)
+            {
+                _lru.Remove(node);
+            }
+
+            _lru.AddLast(node);
+        }
     }
 
     private void Remove(LinkedListNode<Entry> node)
