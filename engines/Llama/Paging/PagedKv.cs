@@ -1,0 +1,85 @@
+namespace Harness.Engines.Llama.Paging;
+
+/// <summary>
+/// Writes keys and values into a sequence's blocks: one token per decode step, or a range of a contiguous cache
+/// after a prefill (libtorch computes prefill into a contiguous <see cref="Model.KvCache"/>, whose rows are then
+/// copied into blocks). The table must already have capacity for the positions written.
+/// </summary>
+public static unsafe class PagedKv
+{
+    /// <summary>Stores one token's K and V (each [kvHeads · headDim], kv head major) at <paramref name="position"/>.</summary>
+    public static void Write(KvBlockPool pool, int layer, BlockTable table, int position, ReadOnlySpan<float> key, ReadOnlySpan<float> value)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        int width = pool.KvHeads * pool.HeadDim;
+        if (key.Length != width || value.Length != width)
+        {
+            throw new ArgumentException($"key and value must hold kvHeads · headDim = {width} floats");
+        }
+
+        fixed (float* k = key)
+        fixed (float* v = value)
+        {
+            Write(pool, layer, table, position, k, v);
+        }
+    }
+
+    /// <inheritdoc cref="Write(KvBlockPool, int, BlockTable, int, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    public static void Write(KvBlockPool pool, int layer, BlockTable table, int position, float* key, float* value)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+        (int block, int offset) = table.SlotFor(position);
+        int headDim = pool.HeadDim;
+        long rowBytes = (long)headDim * sizeof(float);
+        float* keyBlock = pool.KeyBlock(layer, block);
+        float* valueBlock = pool.ValueBlock(layer, block);
+        for (int h = 0; h < pool.KvHeads; h++)
+        {
+            // Block layout [kvHeads, blockSize, headDim]: head h's row for this slot.
+            long row = (((long)h * pool.BlockSize) + offset) * headDim;
+            Buffer.MemoryCopy(key + ((long)h * headDim), keyBlock + row, rowBytes, rowBytes);
+            Buffer.MemoryCopy(value + ((long)h * headDim), valueBlock + row, rowBytes, rowBytes);
+        }
+    }
+
+    /// <summary>
+    /// Copies positions [start, start + count) of one layer of a contiguous cache, keys and values laid out
+    /// [kvHeads, capacity, headDim], into the same positions of the table's blocks. Each (kv head, block) run is one
+    /// memcpy: rows are contiguous on both sides.
+    /// </summary>
+    public static void CopyFromContiguous(
+        KvBlockPool pool, int layer, BlockTable table, float* keys, float* values, int capacity, int start, int count)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, table.Capacity);
+        int headDim = pool.HeadDim;
+        int blockSize = pool.BlockSize;
+        int end = start + count;
+        for (int p = start; p < end;)
+        {
+            (int block, int offset) = table.SlotFor(p);
+            int run = Math.Min(blockSize - offset, end - p);
+            long runBytes = (long)run * headDim * sizeof(float);
+            float* keyBlock = pool.KeyBlock(layer, block);
+            float* valueBlock = pool.ValueBlock(layer, block);
+            for (int h = 0; h < pool.KvHeads; h++)
+            {
+                long source = (((long)h * capacity) + p) * headDim;
+                long target = (((long)h * blockSize) + offset) * headDim;
+                Buffer.MemoryCopy(keys + source, keyBlock + target, runBytes, runBytes);
+                Buffer.MemoryCopy(values + source, valueBlock + target, runBytes, runBytes);
+            }
+
+            p += run;
+        }
+    }
+}
