@@ -62,7 +62,20 @@ public static class LlamaEngineFactory
         int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, DefaultContextCap);
         var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads, batching == BatchingMode.None ? 1 : options.MaxBatch));
         ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic: spec.Kind == ModelSpecKind.Preset);
-        return new LlamaEngine(model, tokenizer, options);
+        return new LlamaEngine(model, tokenizer, options, ParseBatchWait(options));
+    }
+
+    // How long a static batch waits for more requests after its first (engine option batch_wait_ms).
+    private static TimeSpan? ParseBatchWait(EngineOptions options)
+    {
+        if (options.Extra?.GetValueOrDefault("batch_wait_ms") is not { } text)
+        {
+            return null;
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double ms) && ms >= 0 && double.IsFinite(ms)
+            ? TimeSpan.FromMilliseconds(ms)
+            : throw new EngineException($"batch_wait_ms must be a non-negative number of milliseconds, got '{text}'");
     }
 
     private static DecodePath ParseDecodePath(EngineOptions options)

@@ -88,20 +88,27 @@ public static unsafe class Gemv
         private void StreamRows<TLoad>(int start, int end)
             where TLoad : IWeightLoader
         {
+            if (batch > 1 && typeof(TLoad) != typeof(F32Loader))
+            {
+                StreamWidenedRows<TLoad>(start, end);
+                return;
+            }
+
             int cols = weights.Cols;
             int rows = weights.Rows;
+            float* sums = stackalloc float[MaxBatch];
             for (int r = start; r < end; r++)
             {
                 byte* row = weights.RowPointer(r);
+                new Span<float>(sums, batch).Clear();
+                for (int c = 0; c < cols; c += ColumnBlock)
+                {
+                    DotVectors<TLoad>(level, row, c, x + c, cols, batch, Math.Min(ColumnBlock, cols - c), sums);
+                }
+
                 for (int j = 0; j < batch; j++)
                 {
-                    float* xj = x + ((nint)j * cols);
-                    float v = 0;
-                    for (int c = 0; c < cols; c += ColumnBlock)
-                    {
-                        v += Dot1<TLoad>(level, row, c, xj + c, Math.Min(ColumnBlock, cols - c));
-                    }
-
+                    float v = sums[j];
                     if (bias != null)
                     {
                         v += bias[r];
@@ -111,6 +118,81 @@ public static unsafe class Gemv
                     *yj = accumulate ? *yj + v : v;
                 }
             }
+        }
+
+        // Several vectors over a narrow format: widen each column block of the row to fp32 once (exact), then apply it
+        // to every vector, instead of widening it again per vector (which made bf16 batches compute-bound). Each
+        // vector's sum takes the same operations in the same order as the batch-1 path, so results stay batch-invariant.
+        private void StreamWidenedRows<TLoad>(int start, int end)
+            where TLoad : IWeightLoader
+        {
+            int cols = weights.Cols;
+            int rows = weights.Rows;
+            float* widened = stackalloc float[ColumnBlock];
+            float* sums = stackalloc float[MaxBatch];
+            for (int r = start; r < end; r++)
+            {
+                byte* row = weights.RowPointer(r);
+                new Span<float>(sums, batch).Clear();
+                for (int c = 0; c < cols; c += ColumnBlock)
+                {
+                    int n = Math.Min(ColumnBlock, cols - c);
+                    Widen<TLoad>(level, row, c, n, widened);
+                    DotVectors<F32Loader>(level, (byte*)widened, 0, x + c, cols, batch, n, sums);
+                }
+
+                for (int j = 0; j < batch; j++)
+                {
+                    float v = sums[j];
+                    if (bias != null)
+                    {
+                        v += bias[r];
+                    }
+
+                    float* yj = y + ((nint)j * rows) + r;
+                    *yj = accumulate ? *yj + v : v;
+                }
+            }
+        }
+    }
+
+    // sums[j] += row[col, col + n) · x[j, 0..n) for every vector j (x rows are xStride apart); the row is in L1 after
+    // the first vector. Each vector gets exactly Dot1's operations, so its result does not depend on the batch.
+    private static void DotVectors<TLoad>(SimdLevel level, byte* row, int col, float* x, int xStride, int batch, int n, float* sums)
+        where TLoad : IWeightLoader
+    {
+        for (int j = 0; j < batch; j++)
+        {
+            sums[j] += Dot1<TLoad>(level, row, col, x + ((nint)j * xStride), n);
+        }
+    }
+
+    private static void Widen<TLoad>(SimdLevel level, byte* row, int col, int n, float* output)
+        where TLoad : IWeightLoader
+    {
+        int i = 0;
+        if (level == SimdLevel.Vector512)
+        {
+            for (; i <= n - (2 * Vector512<float>.Count); i += 2 * Vector512<float>.Count)
+            {
+                TLoad.Load512(row, col + i, out Vector512<float> lo, out Vector512<float> hi);
+                lo.Store(output + i);
+                hi.Store(output + i + Vector512<float>.Count);
+            }
+        }
+        else if (level == SimdLevel.Vector)
+        {
+            for (; i <= n - (2 * Vector<float>.Count); i += 2 * Vector<float>.Count)
+            {
+                TLoad.LoadVector(row, col + i, out Vector<float> lo, out Vector<float> hi);
+                lo.Store(output + i);
+                hi.Store(output + i + Vector<float>.Count);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            output[i] = TLoad.LoadScalar(row, col + i);
         }
     }
 
