@@ -158,9 +158,16 @@ public static unsafe class Gemv
 
     // sums[j] += row[col, col + n) · x[j, 0..n) for every vector j (x rows are xStride apart); the row is in L1 after
     // the first vector. Each vector gets exactly Dot1's operations, so its result does not depend on the batch.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DotVectors<TLoad>(SimdLevel level, byte* row, int col, float* x, int xStride, int batch, int n, float* sums)
         where TLoad : IWeightLoader
     {
+        if (batch == 1)
+        {
+            sums[0] += Dot1<TLoad>(level, row, col, x, n);
+            return;
+        }
+
         for (int j = 0; j < batch; j++)
         {
             sums[j] += Dot1<TLoad>(level, row, col, x + ((nint)j * xStride), n);
