@@ -148,26 +148,9 @@ public static unsafe class DecodeAttention
             for (int t0 = 0; t0 < length; t0 += FusedBlock)
             {
                 int n = Math.Min(FusedBlock, length - t0);
-                for (int t = 0; t < n; t++)
-                {
-                    block[t] = VectorMath.Dot(qh, k + ((nint)(t0 + t) * headDim), headDim, level) * scale;
-                }
-
-                float blockMax = VectorMath.Max(block, n, level);
-                if (blockMax > runningMax)
-                {
-                    // exp(−∞) = 0 on the first block, where the accumulator and sum are still zero anyway.
-                    float rescale = MathF.Exp(runningMax - blockMax);
-                    runningSum *= rescale;
-                    VectorMath.Scale(oh, rescale, headDim, level);
-                    runningMax = blockMax;
-                }
-
-                runningSum += VectorMath.ExpShiftedSum(block, runningMax, n, level);
-                for (int t = 0; t < n; t++)
-                {
-                    VectorMath.Axpy(oh, block[t], v + ((nint)(t0 + t) * headDim), headDim, level);
-                }
+                float* kt = k + ((nint)t0 * headDim);
+                float* vt = v + ((nint)t0 * headDim);
+                OnlineSoftmax.AccumulateChunk(qh, kt, vt, n, headDim, scale, block, oh, ref runningMax, ref runningSum, level);
             }
 
             VectorMath.Scale(oh, 1f / runningSum, headDim, level);

@@ -133,27 +133,9 @@ public static unsafe class PagedDecodeAttention
                 for (int t0 = 0; t0 < inBlock; t0 += Chunk)
                 {
                     int n = Math.Min(Chunk, inBlock - t0);
-                    for (int t = 0; t < n; t++)
-                    {
-                        scores[t] = VectorMath.Dot(qh, k + ((nint)(t0 + t) * headDim), headDim, level) * scale;
-                    }
-
-                    float chunkMax = VectorMath.Max(scores, n, level);
-                    if (chunkMax > runningMax)
-                    {
-                        // exp(−∞) = 0 on the first chunk, where the accumulator and sum are still zero anyway.
-                        float rescale = MathF.Exp(runningMax - chunkMax);
-                        runningSum *= rescale;
-                        VectorMath.Scale(oh, rescale, headDim, level);
-                        runningMax = chunkMax;
-                    }
-
-                    // Turns scores into exp(score − max) in place and sums them.
-                    runningSum += VectorMath.ExpShiftedSum(scores, runningMax, n, level);
-                    for (int t = 0; t < n; t++)
-                    {
-                        VectorMath.Axpy(oh, scores[t], v + ((nint)(t0 + t) * headDim), headDim, level);
-                    }
+                    float* kt = k + ((nint)t0 * headDim);
+                    float* vt = v + ((nint)t0 * headDim);
+                    OnlineSoftmax.AccumulateChunk(qh, kt, vt, n, headDim, scale, scores, oh, ref runningMax, ref runningSum, level);
                 }
             }
 
