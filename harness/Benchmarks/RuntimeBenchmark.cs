@@ -33,6 +33,9 @@ internal sealed class RuntimeBenchmark
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Batch sizes for the batched-decode curve (empty = skip): B sequences decoded per step.</summary>
+    public IReadOnlyList<int> BatchSizes { get; init; } = [];
+
     public long ProbeArrayBytes { get; init; } = MemoryBandwidthProbe.DefaultArrayBytes;
 
     public RuntimeBenchmarkResult Run(Action<string> log)
@@ -65,7 +68,7 @@ internal sealed class RuntimeBenchmark
                 variants.Add((
                     precision,
                     weights,
-                    new LlamaModel(weights, context, AttentionKind.Fused, DecodePath.Kernels, new KernelDecoderFactory(Threads), ownsWeights: false),
+                    new LlamaModel(weights, context, AttentionKind.Fused, DecodePath.Kernels, new KernelDecoderFactory(Threads, BatchSizes.Count > 0 ? BatchSizes.Max() : 1), ownsWeights: false),
                     new LlamaModel(weights, context, AttentionKind.Fused, DecodePath.Torch, ownsWeights: false),
                     new LlamaModel(weights, context, AttentionKind.Unfused, DecodePath.Torch, ownsWeights: false)));
             }
@@ -100,6 +103,16 @@ internal sealed class RuntimeBenchmark
                     double gemvOnly = WeightStreamProbe.TokensPerSecond(v.Weights, probePool, passes: 9);
                     s.GemvOnlyFraction.Add(gemvOnly * v.Weights.BytesReadPerToken / (repGBps * 1e9));
                     s.TorchDecode.Add(TimePrefillDecode(v.Torch, prompt, DecodeTokens).Decode);
+                    foreach (int size in BatchSizes)
+                    {
+                        if (!s.BatchDecode.TryGetValue(size, out List<double>? list))
+                        {
+                            s.BatchDecode[size] = list = [];
+                        }
+
+                        list.Add(TimeBatchDecode(v.Kernels, size, DecodeTokens / 2));
+                    }
+
                     if (AttentionPrefillTokens > 0 && rep < AttentionRepetitions)
                     {
                         s.FusedLongPrefillMs.Add(TimePrefill(v.Torch, longPrompt));
@@ -130,7 +143,8 @@ internal sealed class RuntimeBenchmark
                     s.Prefill.ToArray(),
                     s.Decode.ToArray(),
                     s.TorchDecode.ToArray(),
-                    s.Fraction.ToArray());
+                    s.Fraction.ToArray(),
+                    s.BatchDecode.ToDictionary(p => p.Key, p => Median(p.Value)));
             }).ToList();
 
             return new RuntimeBenchmarkResult(
@@ -179,6 +193,38 @@ internal sealed class RuntimeBenchmark
             decodeTokens / Stopwatch.GetElapsedTime(prefilled, end).TotalSeconds);
     }
 
+    /// <summary>Aggregate decode tokens/s of <paramref name="batch"/> sequences (16-token prompts) stepped together.</summary>
+    private static double TimeBatchDecode(LlamaModel model, int batch, int steps)
+    {
+        var caches = Enumerable.Range(0, batch).Select(_ => model.NewCache()).ToList();
+        try
+        {
+            int vocab = model.Config.VocabSize;
+            float[] logits = new float[batch * vocab];
+            int[] ids = new int[batch];
+            for (int b = 0; b < batch; b++)
+            {
+                model.Prefill([.. Enumerable.Range(1 + b, 16)], caches[b], logits.AsSpan(0, vocab));
+                ids[b] = Engines.Llama.Generation.Sampler.ArgMax(logits.AsSpan(0, vocab));
+            }
+
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < steps; i++)
+            {
+                model.DecodeBatch(ids, caches, logits);
+            }
+
+            return batch * steps / Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        finally
+        {
+            foreach (KvCache c in caches)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
     private static double TimePrefill(LlamaModel model, int[] prompt)
     {
         using KvCache cache = model.NewCache();
@@ -202,6 +248,9 @@ internal sealed class RuntimeBenchmark
         public List<double> Decode { get; } = [];
 
         public List<double> TorchDecode { get; } = [];
+
+        /// <summary>Aggregate tokens/s per batch size.</summary>
+        public Dictionary<int, List<double>> BatchDecode { get; } = [];
 
         /// <summary>Decode speed over the roofline of the same repetition's bandwidth probe.</summary>
         public List<double> Fraction { get; } = [];

@@ -37,6 +37,22 @@ internal sealed record RuntimeBenchmarkResult(
             sb.AppendLine(c, $"| {r.Precision} | {r.WeightsBytes / 1e6:F1} | {r.BytesReadPerToken / 1e6:F1} | {r.PrefillTokensPerS:F0} | {r.DecodeTokensPerS:F1} | {r.TorchDecodeTokensPerS:F1} | {r.RooflineTokensPerS:F1} | {r.FractionOfRoofline * 100:F0}% | {r.GemvOnlyFractionOfRoofline * 100:F0}% | {r.AchievedGBps:F1} |");
         }
 
+        if (Rows.Any(r => r.BatchDecodeTokensPerS.Count > 0))
+        {
+            int[] sizes = [.. Rows.SelectMany(r => r.BatchDecodeTokensPerS.Keys).Distinct().Order()];
+            sb.AppendLine();
+            sb.AppendLine("Batched decode (B sequences stepped together by the kernels, aggregate tok/s, median; in parentheses the speed-up over B = 1):");
+            sb.AppendLine();
+            sb.AppendLine("| precision | " + string.Join(" | ", sizes.Select(b => $"B = {b}")) + " |");
+            sb.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---:|")));
+            foreach (RuntimeBenchmarkRow r in Rows)
+            {
+                double one = r.BatchDecodeTokensPerS.GetValueOrDefault(1, double.NaN);
+                string cells = string.Join(" | ", sizes.Select(b => r.BatchDecodeTokensPerS.TryGetValue(b, out double t) ? t.ToString("F1", c) + " (" + (t / one).ToString("F2", c) + "x)" : "-"));
+                sb.AppendLine(c, $"| {r.Precision} | {cells} |");
+            }
+        }
+
         if (AttentionPrefillTokens > 0)
         {
             sb.AppendLine();

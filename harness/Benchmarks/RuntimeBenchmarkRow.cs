@@ -20,4 +20,5 @@ internal sealed record RuntimeBenchmarkRow(
     double[] PrefillSamples,
     double[] DecodeSamples,
     double[] TorchDecodeSamples,
-    double[] FractionSamples);
+    double[] FractionSamples,
+    IReadOnlyDictionary<int, double> BatchDecodeTokensPerS);

@@ -18,12 +18,13 @@ internal static class BenchCommand
         var repetitions = new Option<int>("--repetitions", "-r") { DefaultValueFactory = _ => 5 };
         var attentionRepetitions = new Option<int>("--attention-repetitions") { Description = "Repetitions of the long fused/unfused prefill.", DefaultValueFactory = _ => 3 };
         var attentionPrefill = new Option<int>("--attention-prefill-tokens") { Description = "Prompt length for fused vs unfused attention (0 = skip).", DefaultValueFactory = _ => 2048 };
+        var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes for the batched-decode curve, e.g. 1,2,4,8 (empty = skip).", DefaultValueFactory = _ => string.Empty };
         var threads = new Option<int>("--threads") { Description = "0 = one per core.", DefaultValueFactory = _ => 0 };
         var probeMiB = new Option<int>("--probe-mib") { Description = "Size of each bandwidth-probe array.", DefaultValueFactory = _ => 256 };
         var json = new Option<string?>("--json") { Description = "Also write the full result (with raw samples) to this JSON file." };
 
         var command = new Command("bench", "Measure single-stream prefill/decode speed per precision against the memory-bandwidth roofline.");
-        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, threads, probeMiB, json })
+        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, batchSizes, threads, probeMiB, json })
         {
             command.Options.Add(o);
         }
@@ -45,6 +46,7 @@ internal static class BenchCommand
                 Repetitions = reps,
                 AttentionPrefillTokens = parse.GetValue(attentionPrefill),
                 AttentionRepetitions = Math.Max(1, parse.GetValue(attentionRepetitions)),
+                BatchSizes = ParseBatchSizes(parse.GetValue(batchSizes)!),
                 Threads = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount,
                 ProbeArrayBytes = (long)parse.GetValue(probeMiB) << 20,
             };
@@ -58,5 +60,13 @@ internal static class BenchCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static int[] ParseBatchSizes(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return [.. parts.Select(p => int.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out int b) && b >= 1 && b <= 64
+            ? b
+            : throw new HarnessInputException($"--batch-sizes: '{p}' is not a batch size between 1 and 64"))];
     }
 }
