@@ -85,50 +85,16 @@ public static unsafe class Gemv
         // measured the linear walk at 1.3-1.6x the decode speed of the interleaved one here. Each vector's sum is
         // taken per column block in the same order whatever the batch, so a sequence's result does not depend on the
         // batch it came in (continuous batching must reproduce single-stream outputs bit for bit).
+        // With several vectors over a narrow format, each column block of the row is widened to fp32 once (exactly)
+        // and then applied to every vector, instead of being widened again per vector (which made bf16 batches
+        // compute-bound); the per-vector operations are the same either way.
         private void StreamRows<TLoad>(int start, int end)
             where TLoad : IWeightLoader
         {
-            if (batch > 1 && typeof(TLoad) != typeof(F32Loader))
-            {
-                StreamWidenedRows<TLoad>(start, end);
-                return;
-            }
-
             int cols = weights.Cols;
             int rows = weights.Rows;
-            float* sums = stackalloc float[MaxBatch];
-            for (int r = start; r < end; r++)
-            {
-                byte* row = weights.RowPointer(r);
-                new Span<float>(sums, batch).Clear();
-                for (int c = 0; c < cols; c += ColumnBlock)
-                {
-                    DotVectors<TLoad>(level, row, c, x + c, cols, batch, Math.Min(ColumnBlock, cols - c), sums);
-                }
-
-                for (int j = 0; j < batch; j++)
-                {
-                    float v = sums[j];
-                    if (bias != null)
-                    {
-                        v += bias[r];
-                    }
-
-                    float* yj = y + ((nint)j * rows) + r;
-                    *yj = accumulate ? *yj + v : v;
-                }
-            }
-        }
-
-        // Several vectors over a narrow format: widen each column block of the row to fp32 once (exact), then apply it
-        // to every vector, instead of widening it again per vector (which made bf16 batches compute-bound). Each
-        // vector's sum takes the same operations in the same order as the batch-1 path, so results stay batch-invariant.
-        private void StreamWidenedRows<TLoad>(int start, int end)
-            where TLoad : IWeightLoader
-        {
-            int cols = weights.Cols;
-            int rows = weights.Rows;
-            float* widened = stackalloc float[ColumnBlock];
+            bool widenOnce = batch > 1 && typeof(TLoad) != typeof(F32Loader);
+            float* widened = stackalloc float[widenOnce ? ColumnBlock : 0];
             float* sums = stackalloc float[MaxBatch];
             for (int r = start; r < end; r++)
             {
@@ -137,8 +103,15 @@ public static unsafe class Gemv
                 for (int c = 0; c < cols; c += ColumnBlock)
                 {
                     int n = Math.Min(ColumnBlock, cols - c);
-                    Widen<TLoad>(level, row, c, n, widened);
-                    DotVectors<F32Loader>(level, (byte*)widened, 0, x + c, cols, batch, n, sums);
+                    if (widenOnce)
+                    {
+                        Widen<TLoad>(level, row, c, n, widened);
+                        DotVectors<F32Loader>(level, (byte*)widened, 0, x + c, cols, batch, n, sums);
+                    }
+                    else
+                    {
+                        DotVectors<TLoad>(level, row, c, x + c, cols, batch, n, sums);
+                    }
                 }
 
                 for (int j = 0; j < batch; j++)
@@ -156,8 +129,6 @@ public static unsafe class Gemv
         }
     }
 
-    // sums[j] += row[col, col + n) · x[j, 0..n) for every vector j (x rows are xStride apart); the row is in L1 after
-    // the first vector. Each vector gets exactly Dot1's operations, so its result does not depend on the batch.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DotVectors<TLoad>(SimdLevel level, byte* row, int col, float* x, int xStride, int batch, int n, float* sums)
         where TLoad : IWeightLoader
