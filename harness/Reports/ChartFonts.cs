@@ -16,9 +16,13 @@ internal static class ChartFonts
     public const string RegularFile = "DejaVuSans.ttf";
     public const string BoldFile = "DejaVuSans-Bold.ttf";
 
-    /// <summary>Debian's fonts-dejavu-core first; the others are where other distributions put the same files.</summary>
+    /// <summary>
+    /// The copy the project ships next to the binaries first (so a bare machine still renders text), then Debian's
+    /// fonts-dejavu-core and where other distributions put the same files.
+    /// </summary>
     public static IReadOnlyList<string> SearchDirectories { get; } =
     [
+        Path.Combine(AppContext.BaseDirectory, "Fonts"),
         "/usr/share/fonts/truetype/dejavu",
         "/usr/share/fonts/dejavu",
         "/usr/share/fonts/TTF",
