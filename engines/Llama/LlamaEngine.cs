@@ -7,29 +7,33 @@ namespace Harness.Engines.Llama;
 
 /// <summary>
 /// The project's Llama-family engine. Requests are queued and served by a dedicated engine thread under the chosen
-/// batching mode (one at a time, static batches, or continuous batching), prefill through libtorch and decode through
-/// the selected decode path; each token is streamed with the time it became ready.
+/// batching mode (one at a time, static batches, or continuous batching) over contiguous or paged KV memory, prefill
+/// through libtorch and decode through the selected decode path; each token is streamed with the time it became
+/// ready, and the scheduler's steps and request events are kept for <see cref="IEngineTelemetry"/>.
 /// </summary>
-public sealed class LlamaEngine : IInferenceEngine
+public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry
 {
-    /// <summary>How long a static batch waits for more requests after its first arrived, unless set.</summary>
-    public static readonly TimeSpan DefaultBatchWait = TimeSpan.FromMilliseconds(50);
-
     private readonly Channel<PendingRequest> queue = Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread loop;
-    private readonly KvCacheSlots slots;
+    private readonly KvStore store;
     private readonly ServingLoop serving;
+    private readonly TraceRecorder trace;
 
-    public LlamaEngine(LlamaModel model, ITokenizer? tokenizer, EngineOptions options, TimeSpan? batchWait = null)
+    public LlamaEngine(LlamaModel model, ITokenizer? tokenizer, EngineOptions options, ServingOptions? serving = null)
     {
         Model = model;
         Tokenizer = tokenizer;
         Options = options;
-        Batching = BatchingModeNames.Parse(options.Batching);
-        int maxBatch = Batching == BatchingMode.None ? 1 : Math.Max(1, options.MaxBatch);
-        slots = new KvCacheSlots(model, maxBatch);
+        Serving = serving ?? ServingOptions.Parse(options);
+        Serving.CheckAgainst(model.Attention, model.DecodePath);
+        long bytesPerToken = Paging.KvBlockPool.BytesPerTokenOf(model.Config);
+        store = Serving.Layout == KvLayout.Paged
+            ? new PagedKvStore(model, Serving.BlockSize, Serving.KvBudgetBytes > 0 ? Serving.KvBudgetBytes : Serving.MaxBatch * bytesPerToken * model.MaxContext, Serving.PrefixCache)
+            : new ContiguousKvStore(model, Serving.MaxBatch, Serving.KvBudgetBytes);
+        trace = new TraceRecorder(store.Layout, store.BlockSize, bytesPerToken, model.MaxContext);
         IReadOnlyList<int> eos = tokenizer?.EosTokenIds is { Count: > 0 } e ? e : model.Config.EosTokenIds;
-        serving = ServingLoop.Create(Batching, model, slots, eos, queue.Reader, batchWait ?? DefaultBatchWait);
+        var limits = new SchedulerLimits(Serving.MaxBatch, Serving.MaxBatchedTokens, Serving.BatchWait);
+        this.serving = ServingLoop.Create(Serving.Batching, model, store, eos, queue.Reader, trace, limits);
         Capabilities = DescribeCapabilities(model.MaxContext);
         loop = new Thread(Run) { IsBackground = true, Name = "llama-engine" };
         loop.Start();
@@ -37,7 +41,9 @@ public sealed class LlamaEngine : IInferenceEngine
 
     public LlamaModel Model { get; }
 
-    public BatchingMode Batching { get; }
+    public BatchingMode Batching => Serving.Batching;
+
+    public ServingOptions Serving { get; }
 
     public EngineCapabilities Capabilities { get; }
 
@@ -49,9 +55,9 @@ public sealed class LlamaEngine : IInferenceEngine
 
     public EngineMemory Memory => new(
         WeightsBytes: Model.Weights.Bytes,
-        KvCacheReservedBytes: slots.ReservedBytes,
-        KvCacheUsedBytes: slots.UsedBytes,
-        KvCachePeakBytes: slots.PeakUsedBytes,
+        KvCacheReservedBytes: store.ReservedBytes,
+        KvCacheUsedBytes: store.UsedBytes,
+        KvCachePeakBytes: store.PeakUsedBytes,
         PeakRssBytes: ProcessMemory.PeakRssBytes());
 
     public static EngineCapabilities DescribeCapabilities(int maxContext) => new(
@@ -67,6 +73,7 @@ public sealed class LlamaEngine : IInferenceEngine
     {
         Validate(request);
         var pending = new PendingRequest(request, Channel.CreateUnbounded<TokenEvent>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true }), cancellationToken);
+        trace.Instant(request.Id, EngineEventKind.Queued, System.Diagnostics.Stopwatch.GetTimestamp());
         if (!queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(LlamaEngine));
@@ -78,11 +85,13 @@ public sealed class LlamaEngine : IInferenceEngine
         }
     }
 
+    public EngineTrace Drain() => trace.Drain();
+
     public void Dispose()
     {
         queue.Writer.TryComplete();
         loop.Join();
-        slots.Dispose();
+        store.Dispose();
         Model.Dispose();
     }
 
@@ -117,7 +126,7 @@ public sealed class LlamaEngine : IInferenceEngine
     {
         try
         {
-            serving.Run();
+            this.serving.Run();
         }
         catch (Exception ex)
         {

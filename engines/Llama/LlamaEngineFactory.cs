@@ -16,6 +16,10 @@ public static class LlamaEngineFactory
 
     public static IReadOnlyList<string> DecodePaths { get; } = ["kernels", "torch"];
 
+    /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
+    public static IReadOnlyList<string> ExtraOptions { get; } =
+        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens"];
+
     public static LlamaEngine Create(string modelSpec, EngineOptions options)
     {
         Precision precision = PrecisionNames.Parse(options.Precision);
@@ -26,11 +30,13 @@ public static class LlamaEngineFactory
             throw new EngineException($"tensor-parallel size {options.TensorParallel} is not supported by this engine yet (supported: 1)");
         }
 
-        BatchingMode batching = BatchingModeNames.Parse(options.Batching);
-        if (options.MaxBatch < 1)
+        if (options.Extra?.Keys.FirstOrDefault(k => !ExtraOptions.Contains(k)) is { } unknown)
         {
-            throw new EngineException($"max batch must be at least 1, got {options.MaxBatch}");
+            throw new EngineException($"unknown engine option '{unknown}' (this engine reads: {string.Join(", ", ExtraOptions)})");
         }
+
+        ServingOptions serving = ServingOptions.Parse(options);
+        serving.CheckAgainst(attention, decode);
 
         if (!options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
         {
@@ -60,22 +66,17 @@ public static class LlamaEngineFactory
         }
 
         int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, DefaultContextCap);
-        var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads, batching == BatchingMode.None ? 1 : options.MaxBatch));
+        var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads, serving.DecodeRows));
         ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic: spec.Kind == ModelSpecKind.Preset);
-        return new LlamaEngine(model, tokenizer, options, ParseBatchWait(options));
-    }
-
-    // How long a static batch waits for more requests after its first (engine option batch_wait_ms).
-    private static TimeSpan? ParseBatchWait(EngineOptions options)
-    {
-        if (options.Extra?.GetValueOrDefault("batch_wait_ms") is not { } text)
+        try
         {
-            return null;
+            return new LlamaEngine(model, tokenizer, options, serving);
         }
-
-        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double ms) && ms >= 0 && double.IsFinite(ms)
-            ? TimeSpan.FromMilliseconds(ms)
-            : throw new EngineException($"batch_wait_ms must be a non-negative number of milliseconds, got '{text}'");
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     private static DecodePath ParseDecodePath(EngineOptions options)

@@ -5,50 +5,71 @@ using Harness.Engines.Llama.Model;
 namespace Harness.Engines.Llama.Batching;
 
 /// <summary>
-/// Static batching: gather up to max_batch requests, or whatever arrived within <c>batchWait</c> of the first, run the
-/// batch until every sequence in it has ended, then take the next. Finished sequences leave their slot idle and new
-/// arrivals wait for the next batch. Prompts are prefilled one by one (no padding to the longest), which flatters this
-/// baseline a little; decode steps carry the batch's unfinished sequences.
+/// Static batching: gather up to max_batch requests, or whatever arrived within the batch wait of the first, run the
+/// batch until every sequence in it has ended, then take the next. Finished sequences leave their memory idle and new
+/// arrivals wait for the next batch. Each sequence reserves KV for its whole possible length when the batch starts (a
+/// static batch cannot preempt), so a KV budget caps the batch. Prompts are prefilled one by one (no padding to the
+/// longest), which flatters this baseline a little; decode steps carry the batch's unfinished sequences. With a batch
+/// of one and no wait this is the one-at-a-time baseline.
 /// </summary>
-internal sealed class StaticBatchLoop(LlamaModel model, KvCacheSlots slots, IReadOnlyList<int> eos, ChannelReader<PendingRequest> queue, TimeSpan batchWait)
-    : ServingLoop(model, slots, eos, queue)
+internal sealed class StaticBatchLoop(LlamaModel model, KvStore store, IReadOnlyList<int> eos, ChannelReader<PendingRequest> queue, TraceRecorder trace, SchedulerLimits limits)
+    : ServingLoop(model, store, eos, queue, trace, limits)
 {
     public override void Run()
     {
-        var batch = new List<PendingRequest>();
-        while (WaitForRequest())
+        while (Waiting.Count > 0 || WaitForRequest())
         {
-            batch.Clear();
-            long deadline = Stopwatch.GetTimestamp() + (long)(batchWait.TotalSeconds * Stopwatch.Frequency);
-            while (batch.Count < Slots.Capacity)
+            Gather();
+            long start = Stopwatch.GetTimestamp();
+            int step = Trace.NextStep;
+            while (Waiting.Count > 0 && Running.Count < SequenceCap)
             {
-                if (Queue.TryRead(out PendingRequest? pending))
+                ActiveSequence next = Waiting.First!.Value;
+                int positions = next.MaxPositions;
+                AdmitResult result = TryAdmitFirst(positions, keepHeadroom: false);
+                if (result == AdmitResult.NotNow)
                 {
-                    batch.Add(pending);
-                }
-                else if (Stopwatch.GetTimestamp() >= deadline || Queue.Completion.IsCompleted)
-                {
+                    if (Running.Count == 0)
+                    {
+                        FailFirstWaiting(positions);
+                        continue;
+                    }
+
                     break;
                 }
-                else
-                {
-                    Thread.Sleep(1);
-                }
             }
 
-            List<ActiveSequence> running = [];
-            foreach (PendingRequest pending in batch)
+            int prefilled = 0;
+            foreach (ActiveSequence s in Running)
             {
-                if (Start(pending) is { } sequence)
-                {
-                    running.Add(sequence);
-                }
+                prefilled += PrefillSome(s, int.MaxValue, step);
             }
 
-            while (running.Count > 0)
+            while (Running.Count > 0)
             {
-                Step(running);
+                MakeRoom();
+                int decoded = Decode(step);
+                EndStep(start, decoded, prefilled);
+                start = Stopwatch.GetTimestamp();
+                step = Trace.NextStep;
+                prefilled = 0;
             }
+        }
+    }
+
+    // Up to a batch of requests, or whatever arrives within the batch wait.
+    private void Gather()
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(Limits.BatchWait.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            DrainQueue();
+            if (Waiting.Count >= SequenceCap || Stopwatch.GetTimestamp() >= deadline || QueueCompleted)
+            {
+                return;
+            }
+
+            Thread.Sleep(1);
         }
     }
 }

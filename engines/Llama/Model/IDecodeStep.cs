@@ -3,13 +3,19 @@ namespace Harness.Engines.Llama.Model;
 /// <summary>One decode step: for each sequence, the token at position cache.Length in, its logits out.</summary>
 public interface IDecodeStep : IDisposable
 {
-    /// <summary>Most sequences one <see cref="DecodeBatch"/> takes.</summary>
+    /// <summary>Most rows one <see cref="DecodeBatch"/> or <see cref="Forward"/> takes.</summary>
     int MaxBatch { get; }
 
     void Decode(int id, KvCache cache, Span<float> logits);
 
     /// <summary>ids[b] at position caches[b].Length for every b; logits is [B, vocab].</summary>
     void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches, Span<float> logits);
+
+    /// <summary>
+    /// Rows ids[r] at positions[r] of kv[r] (several consecutive rows may belong to one sequence); logits [E, vocab]
+    /// for the rows with emit[r] set. Lengths are left to the caller.
+    /// </summary>
+    void Forward(ReadOnlySpan<int> ids, ReadOnlySpan<int> positions, IReadOnlyList<IKvSequence> kv, ReadOnlySpan<bool> emit, Span<float> logits);
 }
 
 /// <summary>Builds a decode step over a model's weights.</summary>

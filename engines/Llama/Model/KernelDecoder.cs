@@ -32,7 +32,7 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     private readonly float[] x, h, qkv, attention, gateUp, act, scores;
 
     /// <param name="pool">Workers this decoder owns from now on.</param>
-    /// <param name="maxBatch">Most sequences one <see cref="DecodeBatch"/> takes.</param>
+    /// <param name="maxBatch">Most rows (sequences, or positions being recomputed) one <see cref="Forward"/> takes.</param>
     public KernelDecoder(LlamaModel model, KernelThreadPool pool, int maxBatch = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
@@ -75,24 +75,60 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     public void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches, Span<float> logits)
     {
         int batch = ids.Length;
-        int vocab = config.VocabSize;
-        if (batch == 0 || batch > MaxBatch || caches.Count != batch || logits.Length < batch * vocab)
+        if (caches.Count != batch)
         {
-            throw new ArgumentException($"a batch of {batch} ids needs {batch} caches (got {caches.Count}) and {batch} x {vocab} logits, at most {MaxBatch} sequences");
+            throw new ArgumentException($"a batch of {batch} ids needs {batch} caches (got {caches.Count})");
         }
 
+        Span<int> positions = batch <= 64 ? stackalloc int[batch] : new int[batch];
+        Span<bool> emit = batch <= 64 ? stackalloc bool[batch] : new bool[batch];
         for (int b = 0; b < batch; b++)
         {
-            if (caches[b].Length >= caches[b].Capacity)
+            positions[b] = caches[b].Length;
+            emit[b] = true;
+        }
+
+        Forward(ids, positions, caches, emit, logits);
+        foreach (KvCache cache in caches)
+        {
+            cache.Length++;
+        }
+    }
+
+    /// <summary>
+    /// Runs R = ids.Length rows through the model: token ids[r] at position positions[r] of sequence kv[r]. A sequence
+    /// may have several rows (recomputing positions after a preemption); they must be consecutive positions in
+    /// ascending row order, because each row stores its K/V before it attends, so a later row of the same sequence
+    /// sees the earlier ones (a causal mask for free). Writes logits [E, vocab] for the E rows with emit[r] set, in row
+    /// order, and leaves every sequence's Length to the caller.
+    /// </summary>
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlySpan<int> positions, IReadOnlyList<IKvSequence> kv, ReadOnlySpan<bool> emit, Span<float> logits)
+    {
+        int rows = ids.Length;
+        int vocab = config.VocabSize;
+        int emitted = 0;
+        foreach (bool e in emit)
+        {
+            emitted += e ? 1 : 0;
+        }
+
+        if (rows == 0 || rows > MaxBatch || kv.Count != rows || positions.Length != rows || emit.Length != rows || logits.Length < emitted * vocab)
+        {
+            throw new ArgumentException($"{rows} rows need {rows} positions, sequences and emit flags (got {positions.Length}, {kv.Count}, {emit.Length}) and {emitted} x {vocab} logits, at most {MaxBatch} rows");
+        }
+
+        for (int b = 0; b < rows; b++)
+        {
+            if (positions[b] >= kv[b].Capacity || positions[b] >= model.MaxContext)
             {
-                throw new EngineException($"sequence of {caches[b].Length + 1} tokens exceeds the KV cache capacity of {caches[b].Capacity}");
+                throw new EngineException($"sequence of {positions[b] + 1} tokens exceeds the KV cache capacity of {Math.Min(kv[b].Capacity, model.MaxContext)}");
             }
 
             LoadEmbedding(ids[b], x.AsSpan(b * config.HiddenSize, config.HiddenSize));
         }
 
-        int d = config.HiddenSize, q = config.QueryDim, kv = config.KvDim, hd = config.HeadDim, inner = config.IntermediateSize;
-        int qkvWidth = q + (2 * kv);
+        int d = config.HiddenSize, q = config.QueryDim, kvDim = config.KvDim, hd = config.HeadDim, inner = config.IntermediateSize;
+        int qkvWidth = q + (2 * kvDim);
         float eps = (float)config.RmsNormEps;
         RotaryEmbedding rope = model.Rope;
 
@@ -101,64 +137,58 @@ public sealed unsafe class KernelDecoder : IDecodeStep
             for (int l = 0; l < layers.Length; l++)
             {
                 LayerPointers w = layers[l];
-                NormRows(batch, new ReadOnlySpan<float>(w.AttentionNorm, d), eps);
+                NormRows(rows, new ReadOnlySpan<float>(w.AttentionNorm, d), eps);
                 fixed (float* bias = w.QkvBias)
                 {
-                    Multiply(w.Qkv, ph, batch, pqkv, bias);
+                    Multiply(w.Qkv, ph, rows, pqkv, bias);
                 }
 
-                for (int b = 0; b < batch; b++)
+                for (int b = 0; b < rows; b++)
                 {
-                    KvCache cache = caches[b];
-                    int pos = cache.Length;
+                    int pos = positions[b];
                     ReadOnlySpan<float> cos = rope.Cos.AsSpan(pos * rope.HalfDim, rope.HalfDim);
                     ReadOnlySpan<float> sin = rope.Sin.AsSpan(pos * rope.HalfDim, rope.HalfDim);
                     Span<float> row = qkv.AsSpan(b * qkvWidth, qkvWidth);
                     Rope.Apply(row[..q], config.NumHeads, hd, cos, sin, rope.Layout);
-                    Rope.Apply(row.Slice(q, kv), config.NumKvHeads, hd, cos, sin, rope.Layout);
+                    Rope.Apply(row.Slice(q, kvDim), config.NumKvHeads, hd, cos, sin, rope.Layout);
 
-                    // Cache rows [kvHead, pos, :] take this token's k and v.
+                    // Row layout [q | k | v]: this position's K and V go into the sequence's cache, then it attends.
                     float* rowPtr = pqkv + ((nint)b * qkvWidth);
-                    float* keys = FloatPointer(cache.Keys[l]);
-                    float* values = FloatPointer(cache.Values[l]);
-                    for (int head = 0; head < config.NumKvHeads; head++)
-                    {
-                        long slot = (((long)head * cache.Capacity) + pos) * hd;
-                        Unsafe.CopyBlock(keys + slot, rowPtr + q + (head * hd), (uint)(hd * sizeof(float)));
-                        Unsafe.CopyBlock(values + slot, rowPtr + q + kv + (head * hd), (uint)(hd * sizeof(float)));
-                    }
-
-                    float* output = pattn + ((nint)b * q);
-                    if (model.Attention == AttentionKind.Fused)
-                    {
-                        DecodeAttention.Fused(pool, shape, rowPtr, keys, values, cache.Capacity, pos + 1, output);
-                    }
-                    else
-                    {
-                        DecodeAttention.Unfused(pool, shape, rowPtr, keys, values, cache.Capacity, pos + 1, output, pscores);
-                    }
+                    kv[b].Store(l, pos, rowPtr + q, rowPtr + q + kvDim);
+                    kv[b].Attend(pool, shape, model.Attention, l, rowPtr, pos + 1, pattn + ((nint)b * q), pscores);
                 }
 
-                Multiply(w.Output, pattn, batch, px, accumulate: true);
+                Multiply(w.Output, pattn, rows, px, accumulate: true);
 
-                NormRows(batch, new ReadOnlySpan<float>(w.MlpNorm, d), eps);
-                Multiply(w.GateUp, ph, batch, pgu);
-                for (int b = 0; b < batch; b++)
+                NormRows(rows, new ReadOnlySpan<float>(w.MlpNorm, d), eps);
+                Multiply(w.GateUp, ph, rows, pgu);
+                for (int b = 0; b < rows; b++)
                 {
                     Span<float> row = gateUp.AsSpan(b * 2 * inner, 2 * inner);
                     SwiGlu.Apply(row[..inner], row[inner..], act.AsSpan(b * inner, inner));
                 }
 
-                Multiply(w.Down, pact, batch, px, accumulate: true);
+                Multiply(w.Down, pact, rows, px, accumulate: true);
             }
 
-            NormRows(batch, new ReadOnlySpan<float>(finalNorm, d), eps);
-            Multiply(lmHead, ph, batch, plogits);
-        }
+            // Only rows that sample a token need the LM head (the largest matrix of a small model): their normed
+            // states are packed to the front of h, in row order.
+            int packed = 0;
+            for (int b = 0; b < rows; b++)
+            {
+                if (!emit[b])
+                {
+                    continue;
+                }
 
-        foreach (KvCache cache in caches)
-        {
-            cache.Length++;
+                RmsNorm.Apply(x.AsSpan(b * d, d), new ReadOnlySpan<float>(finalNorm, d), h.AsSpan(packed * d, d), eps);
+                packed++;
+            }
+
+            if (packed > 0)
+            {
+                Multiply(lmHead, ph, packed, plogits);
+            }
         }
     }
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Harness.Engines.Llama.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +11,7 @@ namespace Harness.Engines.Llama.Model;
 /// up front (uninitialised, so pages are only touched as positions fill). Prefill writes it through libtorch, decode
 /// kernels through the tensors' data pointers.
 /// </summary>
-public sealed class KvCache : IDisposable
+public sealed unsafe class KvCache : IKvSequence, IDisposable
 {
     public KvCache(LlamaConfig config, int capacity)
     {
@@ -45,6 +48,40 @@ public sealed class KvCache : IDisposable
 
     public long UsedBytes => BytesPerToken * Length;
 
+    /// <summary>Base of one layer's K, [kvHeads, capacity, headDim].</summary>
+    public float* KeysPointer(int layer) => Pointer(Keys[layer]);
+
+    /// <summary>Base of one layer's V, [kvHeads, capacity, headDim].</summary>
+    public float* ValuesPointer(int layer) => Pointer(Values[layer]);
+
+    public void Store(int layer, int position, float* key, float* value)
+    {
+        // Rows [kvHead, position, :] of the layer's K and V take this position's heads.
+        float* keys = KeysPointer(layer);
+        float* values = ValuesPointer(layer);
+        uint rowBytes = (uint)(HeadDim * sizeof(float));
+        for (int head = 0; head < KvHeads; head++)
+        {
+            long slot = (((long)head * Capacity) + position) * HeadDim;
+            Unsafe.CopyBlock(keys + slot, key + (head * HeadDim), rowBytes);
+            Unsafe.CopyBlock(values + slot, value + (head * HeadDim), rowBytes);
+        }
+    }
+
+    public void Attend(KernelThreadPool pool, AttentionShape shape, AttentionKind kind, int layer, float* q, int length, float* output, float* scores)
+    {
+        float* keys = KeysPointer(layer);
+        float* values = ValuesPointer(layer);
+        if (kind == AttentionKind.Fused)
+        {
+            DecodeAttention.Fused(pool, shape, q, keys, values, Capacity, length, output);
+        }
+        else
+        {
+            DecodeAttention.Unfused(pool, shape, q, keys, values, Capacity, length, output, scores);
+        }
+    }
+
     public void Dispose()
     {
         foreach (Tensor t in Keys.Concat(Values))
@@ -52,4 +89,6 @@ public sealed class KvCache : IDisposable
             t.Dispose();
         }
     }
+
+    private static float* Pointer(Tensor t) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 }

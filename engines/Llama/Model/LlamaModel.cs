@@ -83,6 +83,45 @@ public sealed class LlamaModel : IDisposable
         }
     }
 
+    /// <summary>Most rows one <see cref="Forward"/> runs as one batch (the libtorch decode path runs rows one at a time).</summary>
+    public int MaxRows => kernels?.MaxBatch ?? 1;
+
+    /// <summary>True when decode can run over any <see cref="IKvSequence"/> (a paged cache needs the kernels).</summary>
+    public bool HasKernelDecoder => kernels is not null;
+
+    /// <summary>
+    /// Rows ids[r] at positions[r] of kv[r] through the decode kernels (see <see cref="KernelDecoder.Forward"/>); logits
+    /// [E, vocab] for the rows with emit[r]. Lengths are left to the caller. On the libtorch decode path the rows run
+    /// one at a time and must be contiguous caches.
+    /// </summary>
+    public void Forward(ReadOnlySpan<int> ids, ReadOnlySpan<int> positions, IReadOnlyList<IKvSequence> kv, ReadOnlySpan<bool> emit, Span<float> logits)
+    {
+        if (kernels is not null)
+        {
+            kernels.Forward(ids, positions, kv, emit, logits);
+            return;
+        }
+
+        int vocab = Config.VocabSize;
+        int emitted = 0;
+        for (int r = 0; r < ids.Length; r++)
+        {
+            if (kv[r] is not KvCache cache)
+            {
+                throw new EngineException("the libtorch decode path needs contiguous KV caches");
+            }
+
+            int length = cache.Length;
+            cache.Length = positions[r];
+            using Tensor result = torchForward.Forward([ids[r]], cache, Attention);
+            cache.Length = length;
+            if (emit[r])
+            {
+                result.data<float>().CopyTo(logits.Slice(emitted++ * vocab, vocab));
+            }
+        }
+    }
+
     /// <summary>Logits for every position of a sequence, from one libtorch pass: [T, vocab] fp32.</summary>
     public Tensor SequenceLogits(ReadOnlySpan<int> ids)
     {

@@ -52,6 +52,18 @@ public static unsafe class PagedKv
     /// </summary>
     public static void CopyFromContiguous(
         KvBlockPool pool, int layer, BlockTable table, float* keys, float* values, int capacity, int start, int count)
+        => CopyRuns(pool, layer, table, keys, values, capacity, start, count, toBlocks: true);
+
+    /// <summary>
+    /// The reverse: positions [start, start + count) of the table's blocks into the same positions of one layer of a
+    /// contiguous cache (a cached prefix that a libtorch prefill must attend).
+    /// </summary>
+    public static void CopyToContiguous(
+        KvBlockPool pool, int layer, BlockTable table, float* keys, float* values, int capacity, int start, int count)
+        => CopyRuns(pool, layer, table, keys, values, capacity, start, count, toBlocks: false);
+
+    private static void CopyRuns(
+        KvBlockPool pool, int layer, BlockTable table, float* keys, float* values, int capacity, int start, int count, bool toBlocks)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(table);
@@ -73,10 +85,20 @@ public static unsafe class PagedKv
             float* valueBlock = pool.ValueBlock(layer, block);
             for (int h = 0; h < pool.KvHeads; h++)
             {
-                long source = (((long)h * capacity) + p) * headDim;
-                long target = (((long)h * blockSize) + offset) * headDim;
-                Buffer.MemoryCopy(keys + source, keyBlock + target, runBytes, runBytes);
-                Buffer.MemoryCopy(values + source, valueBlock + target, runBytes, runBytes);
+                float* contiguousKeys = keys + ((((long)h * capacity) + p) * headDim);
+                float* contiguousValues = values + ((((long)h * capacity) + p) * headDim);
+                float* blockKeys = keyBlock + ((((long)h * blockSize) + offset) * headDim);
+                float* blockValues = valueBlock + ((((long)h * blockSize) + offset) * headDim);
+                if (toBlocks)
+                {
+                    Buffer.MemoryCopy(contiguousKeys, blockKeys, runBytes, runBytes);
+                    Buffer.MemoryCopy(contiguousValues, blockValues, runBytes, runBytes);
+                }
+                else
+                {
+                    Buffer.MemoryCopy(blockKeys, contiguousKeys, runBytes, runBytes);
+                    Buffer.MemoryCopy(blockValues, contiguousValues, runBytes, runBytes);
+                }
             }
 
             p += run;

@@ -9,10 +9,13 @@ namespace Harness.Tests.Engines.Llama;
 /// </summary>
 public sealed class BatchingEquivalenceTests
 {
-    private static LlamaEngine Stories(string batching, int maxBatch) =>
+    // stories260K: 5 layers x 4 kv heads x head dim 8, K and V in fp32.
+    private const long BytesPerToken = 2L * 5 * 4 * 8 * sizeof(float);
+
+    private static LlamaEngine Stories(string batching, int maxBatch, Dictionary<string, string>? extra = null) =>
         LlamaEngineFactory.Create(
             $"llama2c:{SharedData.Stories260K}",
-            new EngineOptions(Threads: 2, MaxContext: 256, Batching: batching, MaxBatch: maxBatch));
+            new EngineOptions(Threads: 2, MaxContext: 256, Batching: batching, MaxBatch: maxBatch, Extra: extra));
 
     [Theory]
     [InlineData("continuous", 4, 1)]
@@ -59,11 +62,132 @@ public sealed class BatchingEquivalenceTests
         Assert.True(batched.Memory.KvCacheReservedBytes <= maxBatch * oneSlot);
     }
 
+    /// <summary>
+    /// Paged KV with a budget far below what the requests need at once: blocks run out mid-generation, the newest
+    /// sequences are preempted and later recomputed (prompt through libtorch, generated positions through the decode
+    /// kernels), and still every output equals its single-stream output token for token.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 6, 400, 0, 11)]
+    [InlineData(8, 8, 480, 0, 12)]
+    [InlineData(16, 4, 320, 0, 13)]
+    [InlineData(8, 6, 400, 16, 14)]
+    public async Task GreedyOutputsEqualSingleStreamWhenASmallKvBudgetForcesPreemption(int blockSize, int maxBatch, int budgetTokens, int maxBatchedTokens, int seed)
+    {
+        var random = new Random(seed);
+        GenerationRequest[] requests = [.. Enumerable.Range(0, 14).Select(i => new GenerationRequest(
+            $"r{i}",
+            [1, .. Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next(2, 512))],
+            random.Next(20, 120),
+            SamplingParams.Greedy,
+            IgnoreEos: true))];
+        int[] delaysMs = [.. requests.Select(_ => random.Next(0, 40))];
+        Dictionary<string, int[]> expected = await SingleStream(requests);
+
+        var extra = new Dictionary<string, string>
+        {
+            ["kv_layout"] = "paged",
+            ["block_size"] = $"{blockSize}",
+            ["kv_budget_bytes"] = $"{budgetTokens * BytesPerToken}",
+        };
+        if (maxBatchedTokens > 0)
+        {
+            extra["max_batched_tokens"] = $"{maxBatchedTokens}";
+        }
+
+        using LlamaEngine paged = Stories("continuous", maxBatch, extra);
+        int[][] actual = await Task.WhenAll(requests.Select(async (r, i) =>
+        {
+            await Task.Delay(delaysMs[i]);
+            return await Collect(paged, r);
+        }));
+
+        for (int i = 0; i < requests.Length; i++)
+        {
+            Assert.Equal(expected[requests[i].Id], actual[i]);
+        }
+
+        EngineTrace trace = paged.Drain();
+        Assert.True(trace.Preemptions > 0, "the budget never ran out: no preemption was exercised");
+        Assert.Contains(trace.Events, e => e.Kind == EngineEventKind.Recompute);
+        Assert.Contains(trace.Steps, s => s.DecodeSequences > 1);
+        Assert.All(trace.Steps, s => Assert.True(s.KvAllocatedBytes <= budgetTokens * BytesPerToken, $"step {s.Index} holds {s.KvAllocatedBytes} bytes"));
+        Assert.All(trace.Steps, s => Assert.True(s.KvUsedBytes <= s.KvAllocatedBytes));
+        Assert.Equal(requests.Length, trace.Events.Count(e => e.Kind == EngineEventKind.Finished));
+        if (maxBatchedTokens > 0)
+        {
+            Assert.All(trace.Steps, s => Assert.True(s.PrefillTokens + s.DecodeSequences <= maxBatchedTokens, $"step {s.Index} computed {s.PrefillTokens} prompt positions"));
+            Assert.Contains(trace.Events.GroupBy(e => e.RequestId), g => g.Count(e => e.Kind == EngineEventKind.Prefill) > 1);
+        }
+    }
+
+    /// <summary>
+    /// Requests sharing a system prompt: with the prefix cache on, later requests adopt the cached blocks of the shared
+    /// part instead of computing it, and their outputs still equal single-stream outputs.
+    /// </summary>
+    [Fact]
+    public async Task PrefixCachingReusesASharedPromptAndKeepsOutputsEqual()
+    {
+        var random = new Random(21);
+        int[] system = [1, .. Enumerable.Range(0, 24).Select(_ => random.Next(2, 512))];
+        GenerationRequest[] requests = [.. Enumerable.Range(0, 8).Select(i => new GenerationRequest(
+            $"r{i}",
+            [.. system, .. Enumerable.Range(0, random.Next(1, 12)).Select(_ => random.Next(2, 512))],
+            random.Next(5, 30),
+            SamplingParams.Greedy,
+            IgnoreEos: true))];
+        Dictionary<string, int[]> expected = await SingleStream(requests);
+
+        using LlamaEngine cached = Stories("continuous", 4, new Dictionary<string, string> { ["kv_layout"] = "paged", ["block_size"] = "8", ["prefix_cache"] = "on" });
+        var actual = new List<int[]>();
+        foreach (GenerationRequest r in requests)
+        {
+            actual.Add(await Collect(cached, r));
+        }
+
+        for (int i = 0; i < requests.Length; i++)
+        {
+            Assert.Equal(expected[requests[i].Id], actual[i]);
+        }
+
+        // The 25-token system prompt fills 3 blocks of 8: every request after the first finds those 24 positions.
+        EngineTrace trace = cached.Drain();
+        Assert.Equal(7, trace.Events.Count(e => e.Kind == EngineEventKind.PrefixHit));
+        Assert.All(trace.Events.Where(e => e.Kind == EngineEventKind.PrefixHit), e => Assert.True(e.Tokens >= 24));
+        long promptTokens = requests.Sum(r => (long)r.PromptIds.Count);
+        Assert.Equal(promptTokens, trace.PrefixHitTokens + trace.PrefixMissTokens);
+        Assert.True(trace.PrefixHitTokens >= 7 * 24);
+    }
+
+    [Theory]
+    [InlineData("kv_layout", "blocks", "unknown kv_layout 'blocks'")]
+    [InlineData("block_size", "16", "block_size needs kv_layout: paged")]
+    [InlineData("kv_budget_bytes", "-5", "kv_budget_bytes must be a positive number of bytes")]
+    [InlineData("kv_budget_bytez", "5", "unknown engine option 'kv_budget_bytez'")]
+    public void RejectsBadKvOptionsInOneLine(string key, string value, string message)
+    {
+        EngineException ex = Assert.Throws<EngineException>(() => Stories("continuous", 4, new Dictionary<string, string> { [key] = value }));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
     [Fact]
     public void RejectsAnUnknownBatchingMode()
     {
         EngineException ex = Assert.Throws<EngineException>(() => Stories("dynamic", 4));
         Assert.Contains("unknown batching 'dynamic'", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<Dictionary<string, int[]>> SingleStream(IEnumerable<GenerationRequest> requests)
+    {
+        using LlamaEngine single = Stories("none", 1);
+        var expected = new Dictionary<string, int[]>();
+        foreach (GenerationRequest r in requests)
+        {
+            expected[r.Id] = await Collect(single, r);
+        }
+
+        return expected;
     }
 
     private static async Task<int[]> Collect(LlamaEngine engine, GenerationRequest request)

@@ -1,0 +1,26 @@
+using Harness.Engines.Llama.Kernels;
+
+namespace Harness.Engines.Llama.Model;
+
+/// <summary>
+/// Where one sequence's keys and values live, as the decode kernels see them: a contiguous per-sequence cache
+/// (<see cref="KvCache"/>) or blocks of a shared pool (<see cref="Paging.PagedSequence"/>). The kernels store each
+/// new position's K/V here and attend over the positions stored; the caller advances <see cref="Length"/>.
+/// </summary>
+public unsafe interface IKvSequence
+{
+    /// <summary>Positions [0, Length) hold valid keys and values.</summary>
+    int Length { get; set; }
+
+    /// <summary>Positions the sequence has room for now (a paged one grows on demand).</summary>
+    int Capacity { get; }
+
+    /// <summary>Stores one position's K and V of one layer; key and value are [kvHeads · headDim], kv head major.</summary>
+    void Store(int layer, int position, float* key, float* value);
+
+    /// <summary>
+    /// One query position, q [heads · headDim], attends positions [0, length) of one layer; output [heads · headDim].
+    /// <paramref name="scores"/> is [heads, maxContext] scratch for the unfused kind.
+    /// </summary>
+    void Attend(KernelThreadPool pool, AttentionShape shape, AttentionKind kind, int layer, float* q, int length, float* output, float* scores);
+}
