@@ -33,10 +33,10 @@ internal static class WorkloadFactory
             string path = ResolveTracePath(w.Trace!, scenario.SourcePath);
 
             // Clipping waits for Prepare (it depends on the engine's context); the trace is read unclipped once.
-            TraceReplayResult replay = TraceReplay.Load(path, new TraceReplayOptions(w.TimeScale, w.WindowStartS ?? 0, w.WindowEndS, w.MaxRequests, null));
+            TraceReplayResult replay = TraceReplay.Load(path, new TraceReplayOptions(w.TimeScale, w.WindowStartS ?? 0, w.WindowEndS, w.MaxRequests, null, w.LengthScale));
             TraceReplayStats s = replay.Stats;
             requests = replay.Requests;
-            description = Invariant($"trace {s.File} ({s.Format}): {s.RowsUsed} requests, time_scale {w.TimeScale}, window [{w.WindowStartS ?? 0}, {(w.WindowEndS is double e ? e.ToString(CultureInfo.InvariantCulture) : "end")}) s, replay rate {s.ReplayRatePerSecond:0.###}/s, input mean {s.InputMean:0.#}, output mean {s.OutputMean:0.#}");
+            description = Invariant($"trace {s.File} ({s.Format}): {s.RowsUsed} requests, time_scale {w.TimeScale}, length_scale {w.LengthScale}, window [{w.WindowStartS ?? 0}, {(w.WindowEndS is double e ? e.ToString(CultureInfo.InvariantCulture) : "end")}) s, replay rate {s.ReplayRatePerSecond:0.###}/s, input mean {s.InputMean:0.#}, output mean {s.OutputMean:0.#}");
             if (s.SkippedZeroToken > 0)
             {
                 notes.Add($"trace: {s.SkippedZeroToken} rows with 0 input or 0 output tokens were skipped");

@@ -102,10 +102,21 @@ internal static class ScenarioLoader
             WindowStartS: w.Double("window_start_s"),
             WindowEndS: w.Double("window_end_s"),
             MaxRequests: w.Int("max_requests"),
-            ClipToContext: w.Bool("clip_to_context") ?? true);
+            ClipToContext: w.Bool("clip_to_context") ?? true,
+            LengthScale: w.Double("length_scale") ?? 1.0);
         if (spec.TimeScale <= 0)
         {
             throw w.Error("time_scale", "'workload.time_scale' must be positive");
+        }
+
+        if (spec.LengthScale <= 0 || !double.IsFinite(spec.LengthScale))
+        {
+            throw w.Error("length_scale", "'workload.length_scale' must be a positive number");
+        }
+
+        if (spec.LengthScale != 1.0 && trace is null)
+        {
+            throw w.Error("length_scale", "'workload.length_scale' applies to trace replay only (synthetic lengths are set directly)");
         }
 
         prefix?.RejectUnknownKeys();

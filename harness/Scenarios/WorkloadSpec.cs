@@ -15,7 +15,8 @@ internal sealed record WorkloadSpec(
     double? WindowStartS,
     double? WindowEndS,
     int? MaxRequests,
-    bool ClipToContext)
+    bool ClipToContext,
+    double LengthScale = 1.0)
 {
     public bool IsTrace => Trace is not null;
 }

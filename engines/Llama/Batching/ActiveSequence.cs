@@ -16,6 +16,7 @@ internal sealed class ActiveSequence(PendingRequest pending, int maxContext, IRe
     private readonly List<int> generated = [];
     private SplitMix64 rng = new(pending.Request.Sampling.Seed);
     private long computeStart;
+    private Exception? error;
 
     public PendingRequest Pending { get; } = pending;
 
@@ -79,24 +80,26 @@ internal sealed class ActiveSequence(PendingRequest pending, int maxContext, IRe
             : index + 1 >= limit ? FinishReason.Length
             : null;
         Pending.Output.Writer.TryWrite(new TokenEvent(token, index, now, finish, index == 0 ? computeStart : null));
-        if (finish is not null)
-        {
-            Finished = true;
-            Pending.Output.Writer.TryComplete();
-        }
+        Finished |= finish is not null;
     }
 
-    /// <summary>Ends a request cancelled while it waited, without a token.</summary>
+    /// <summary>Marks a request cancelled while it waited; it ends without a token.</summary>
     public void Abandon()
     {
         Finished = true;
-        Pending.Output.Writer.TryComplete(new OperationCanceledException(Pending.Cancellation));
+        error = new OperationCanceledException(Pending.Cancellation);
     }
 
-    /// <summary>Ends the request with an error (the others in its batch go on).</summary>
+    /// <summary>Marks the request failed (the others in its batch go on).</summary>
     public void Fail(Exception ex)
     {
         Finished = true;
-        Pending.Output.Writer.TryComplete(ex is EngineException ? ex : new EngineException($"request {Id} failed: {ex.Message}", ex));
+        error = ex is EngineException ? ex : new EngineException($"request {Id} failed: {ex.Message}", ex);
     }
+
+    /// <summary>
+    /// Ends the caller's token stream (with the failure, if any). Called by the scheduler once it has recorded the
+    /// request's end, so a client that sees its stream end also finds the engine's record of it complete.
+    /// </summary>
+    public void Close() => Pending.Output.Writer.TryComplete(error);
 }

@@ -62,7 +62,7 @@ internal abstract class ServingLoop(LlamaModel model, KvStore store, IReadOnlyLi
             if (node.Value.Pending.Cancellation.IsCancellationRequested)
             {
                 node.Value.Abandon();
-                Trace.Instant(node.Value.Id, EngineEventKind.Finished, Stopwatch.GetTimestamp());
+                Close(node.Value);
                 Waiting.Remove(node);
             }
 
@@ -81,8 +81,7 @@ internal abstract class ServingLoop(LlamaModel model, KvStore store, IReadOnlyLi
         if (Store.NeverFits(positions))
         {
             Waiting.RemoveFirst();
-            s.Fail(new EngineException($"request {s.Id}: {positions} positions do not fit the KV cache ({Store.CapacityBytes} bytes, {Store.Layout})"));
-            Trace.Instant(s.Id, EngineEventKind.Finished, Stopwatch.GetTimestamp());
+            Reject(s, positions);
             return AdmitResult.Failed;
         }
 
@@ -120,8 +119,7 @@ internal abstract class ServingLoop(LlamaModel model, KvStore store, IReadOnlyLi
     {
         ActiveSequence s = Waiting.First!.Value;
         Waiting.RemoveFirst();
-        s.Fail(new EngineException($"request {s.Id}: {positions} positions do not fit the free KV cache ({Store.CapacityBytes} bytes, {Store.Layout})"));
-        Trace.Instant(s.Id, EngineEventKind.Finished, Stopwatch.GetTimestamp());
+        Reject(s, positions);
     }
 
     /// <summary>
@@ -186,8 +184,7 @@ internal abstract class ServingLoop(LlamaModel model, KvStore store, IReadOnlyLi
                 {
                     Running.RemoveAt(0);
                     Store.Release(kv);
-                    s.Fail(new EngineException($"request {s.Id}: {s.PositionsNeeded} positions do not fit the KV cache ({Store.CapacityBytes} bytes, {Store.Layout})"));
-                    Trace.Instant(s.Id, EngineEventKind.Finished, Stopwatch.GetTimestamp());
+                    Reject(s, s.PositionsNeeded);
                     return;
                 }
 
@@ -297,7 +294,6 @@ internal abstract class ServingLoop(LlamaModel model, KvStore store, IReadOnlyLi
     /// <summary>Sequences that ended give their KV back and leave <see cref="Running"/>.</summary>
     protected void Retire()
     {
-        long now = Stopwatch.GetTimestamp();
         for (int i = Running.Count - 1; i >= 0; i--)
         {
             ActiveSequence s = Running[i];
@@ -313,8 +309,22 @@ internal abstract class ServingLoop(LlamaModel model, KvStore store, IReadOnlyLi
                 s.Kv = null;
             }
 
-            Trace.Instant(s.Id, EngineEventKind.Finished, now);
+            Close(s);
         }
+    }
+
+    /// <summary>Fails a request whose positions the KV cache cannot hold.</summary>
+    private void Reject(ActiveSequence s, int positions)
+    {
+        s.Fail(new EngineException($"request {s.Id}: {positions} positions do not fit the KV cache ({Store.CapacityBytes} bytes, {Store.Layout})"));
+        Close(s);
+    }
+
+    /// <summary>Records a request's end, then ends its caller's stream.</summary>
+    protected void Close(ActiveSequence s)
+    {
+        Trace.Instant(s.Id, EngineEventKind.Finished, Stopwatch.GetTimestamp());
+        s.Close();
     }
 
     /// <summary>Samples the step's KV use (sequences that just ended still count: they held it during the step), retires
@@ -322,8 +332,8 @@ internal abstract class ServingLoop(LlamaModel model, KvStore store, IReadOnlyLi
     protected void EndStep(long start, int decoded, int prefilled)
     {
         KvUsage usage = Store.Measure(Running.Where(s => s.Kv is not null).Select(s => s.Kv!));
+        Trace.Step(start, Stopwatch.GetTimestamp(), decoded, prefilled, Running.Count(s => !s.Finished), Waiting.Count, usage);
         Retire();
-        Trace.Step(start, Stopwatch.GetTimestamp(), decoded, prefilled, Running.Count, Waiting.Count, usage);
     }
 
     private void Preempt(ActiveSequence victim)

@@ -73,7 +73,7 @@ internal static class TraceReplay
                 continue;
             }
 
-            (int input, int output, bool wasClipped) = Clip(row.InputTokens, row.OutputTokens, options.MaxContextTokens);
+            (int input, int output, bool wasClipped) = Clip(Scale(row.InputTokens, options.LengthScale), Scale(row.OutputTokens, options.LengthScale), options.MaxContextTokens);
             clipped += wasClipped ? 1 : 0;
             inputSum += input;
             outputSum += output;
@@ -83,7 +83,7 @@ internal static class TraceReplay
             requests.Add(new WorkloadRequest(requests.Count, arrival, input, output, name + ":" + lineNumber.ToString(CultureInfo.InvariantCulture))
             {
                 PrefixBlocks = row.HashIds,
-                PrefixBlockTokens = row.HashIds.Count > 0 ? MooncakeRowParser.BlockTokens : 0,
+                PrefixBlockTokens = row.HashIds.Count > 0 ? Scale(MooncakeRowParser.BlockTokens, options.LengthScale) : 0,
                 Clipped = wasClipped,
             });
         }
@@ -104,6 +104,9 @@ internal static class TraceReplay
             used > 0 ? (double)outputSum / used : double.NaN);
         return new TraceReplayResult(requests, stats);
     }
+
+    /// <summary>A length times the replay's length scale, rounded, at least 1.</summary>
+    public static int Scale(int tokens, double scale) => scale == 1.0 ? tokens : Math.Max(1, (int)Math.Round(tokens * scale, MidpointRounding.AwayFromZero));
 
     /// <summary>Input to at most ctx - 1 (one slot must stay for output), then output so input + output &lt;= ctx.</summary>
     public static (int Input, int Output, bool Clipped) Clip(int input, int output, int? maxContext)

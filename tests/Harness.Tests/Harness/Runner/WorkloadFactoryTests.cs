@@ -66,6 +66,16 @@ public sealed class WorkloadFactoryTests
         Assert.All(prepared.Measured, p => Assert.All(p.PromptIds, id => Assert.InRange(id, 3, 511)));
     }
 
+    [Theory]
+    [InlineData("trace: TRACE\n  length_scale: 0", "'workload.length_scale' must be a positive number")]
+    [InlineData("requests: 4\n  input_tokens: 8\n  output_tokens: 8\n  length_scale: 0.5", "applies to trace replay only")]
+    public void ABadLengthScaleIsBadInput(string workload, string message)
+    {
+        string yaml = $"model: preset:tiny\nworkload:\n  {workload.Replace("TRACE", SharedData.Trace("azure-conv-2023.csv"), StringComparison.Ordinal)}\nload:\n  pattern: offline\n";
+        HarnessInputException ex = Assert.Throws<HarnessInputException>(() => RunnerTestData.Scenario(yaml));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AMissingTraceIsBadInput()
     {

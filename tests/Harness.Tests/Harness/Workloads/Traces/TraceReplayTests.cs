@@ -80,6 +80,28 @@ public sealed class TraceReplayTests
     }
 
     [Fact]
+    public void LengthScaleShrinksPromptsAndPrefixBlocksTogether()
+    {
+        string path = SharedData.Trace("mooncake-sample.jsonl");
+        IReadOnlyList<WorkloadRequest> full = TraceReplay.Load(path, new TraceReplayOptions(MaxRequests: 50)).Requests;
+        IReadOnlyList<WorkloadRequest> small = TraceReplay.Load(path, new TraceReplayOptions(MaxRequests: 50, LengthScale: 1.0 / 16)).Requests;
+
+        // Row 1: 6,758 input and 500 output tokens over 14 blocks of 512 -> 422 and 31 tokens over blocks of 32.
+        Assert.Equal((6758, 500), (full[0].InputTokens, full[0].OutputTokens));
+        Assert.Equal((422, 31), (small[0].InputTokens, small[0].OutputTokens));
+        Assert.All(small, r => Assert.Equal(32, r.PrefixBlockTokens));
+        Assert.Equal(full.Select(r => r.PrefixBlocks), small.Select(r => r.PrefixBlocks));
+        Assert.All(small, r => Assert.True(r.OutputTokens >= 1 && r.InputTokens >= 1));
+
+        // The shared first block makes the first 32 prompt ids of two requests equal, and the next ones differ.
+        var builder = new PromptBuilder(7, 49152);
+        int[] a = builder.Build(small[0]);
+        int[] b = builder.Build(small[1]);
+        Assert.Equal(a[..32], b[..32]);
+        Assert.NotEqual(a[32..64], b[32..64]);
+    }
+
+    [Fact]
     public void ClippingMatchesAnIndependentCount()
     {
         const int ctx = 2048;
