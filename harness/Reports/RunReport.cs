@@ -17,7 +17,7 @@ internal static class RunReport
         ArgumentNullException.ThrowIfNull(records);
         Directory.CreateDirectory(runDir);
         ChartFontStatus fonts = ChartFonts.EnsureRegistered();
-        ChartSet charts = ReportCharts.WriteAll(runDir, result, records);
+        ChartSet charts = ReportCharts.WriteAll(runDir, result, records, telemetry);
         ReportDocument document = ReportBuilder.Build(result, records, charts, fonts);
 
         string markdown = Path.Combine(runDir, MarkdownReport.FileName);

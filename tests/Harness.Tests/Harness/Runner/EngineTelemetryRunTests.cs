@@ -98,6 +98,8 @@ public sealed class EngineTelemetryRunTests
         Assert.Equal(["fp32", "bf16"], back.Telemetry.Select(t => t.Variant));
         Assert.Equal(36, back.Telemetry[1].Steps.Count);
         Assert.Equal(30, back.Result.Variants[1].Kv!.EngineSteps);
+        Assert.True(File.Exists(Path.Combine(runDir, "charts", "kv_cache.png")));
+        Assert.Contains("## KV cache and scheduler", File.ReadAllText(Path.Combine(runDir, "report.md")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,6 +116,8 @@ public sealed class EngineTelemetryRunTests
         Assert.False(File.Exists(Path.Combine(runDir, ResultStore.EngineEventsFile)));
         Assert.False(File.Exists(Path.Combine(runDir, ResultStore.EngineStepsFile)));
         Assert.DoesNotContain("\"kv\"", File.ReadAllText(Path.Combine(runDir, ResultStore.ResultFile)), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(runDir, "charts", "kv_cache.png")));
+        Assert.DoesNotContain("KV cache and scheduler", File.ReadAllText(Path.Combine(runDir, "report.md")), StringComparison.Ordinal);
         Assert.Empty(ResultStore.Load(runDir).Telemetry);
     }
 
