@@ -106,7 +106,7 @@ internal sealed record TimelineData(string Variant, IReadOnlyList<TimelineBar> B
         }
 
         var segments = new List<TimelineSegment>();
-        double firstCompute = Math.Max(scheduled, spans.Min(s => s.StartMs));
+        double firstCompute = Math.Max(scheduled, computeStarts.Min());
         Add(segments, TimelineSegmentKind.Queue, scheduled, firstCompute);
         double cursor = firstCompute;
         foreach (TimelineSegment s in spans.OrderBy(s => s.StartMs).ThenBy(s => s.Kind == TimelineSegmentKind.Decode ? 1 : 0))

@@ -183,4 +183,24 @@ public sealed class TimelineDataTests
         Assert.Equal(plain.Bars[0].Segments, empty.Bars[0].Segments);
         Assert.Equal([TimelineSegmentKind.Queue, TimelineSegmentKind.Prefill, TimelineSegmentKind.Decode], plain.Bars[0].Segments.Select(s => s.Kind));
     }
+
+    [Fact]
+    public void AFailedRequestKeepsItsEngineWorkAndEndsInTheFailure()
+    {
+        EngineRequestEvent[] events =
+        [
+            new("bad", EngineEventKind.Prefill, Ticks(120), Ticks(150), 0, 32),
+            new("bad", EngineEventKind.Decode, Ticks(150), Ticks(170), 1, 0),
+        ];
+
+        TimelineData data = TimelineData.Build("v", [Request("bad", "v", 100, 101, 120, [], completedMs: 200, error: "out of memory")], engineEvents: events);
+
+        TimelineBar bar = Assert.Single(data.Bars);
+        Assert.True(bar.Failed);
+        Assert.Equal(4, bar.Segments.Count);
+        AssertSegment(bar.Segments[1], TimelineSegmentKind.Prefill, 20, 50);
+        AssertSegment(bar.Segments[2], TimelineSegmentKind.Decode, 50, 70);
+        AssertSegment(bar.Segments[3], TimelineSegmentKind.Failed, 70, 100);
+        Assert.Equal(100, bar.EndMs, 6);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Harness.Engines;
 using Harness.Metrics;
+using Harness.Reports;
 using Harness.Results;
 using Harness.Runner;
 using Harness.Scenarios;
@@ -100,6 +101,14 @@ public sealed class EngineTelemetryRunTests
         Assert.Equal(30, back.Result.Variants[1].Kv!.EngineSteps);
         Assert.True(File.Exists(Path.Combine(runDir, "charts", "kv_cache.png")));
         Assert.Contains("## KV cache and scheduler", File.ReadAllText(Path.Combine(runDir, "report.md")), StringComparison.Ordinal);
+
+        // Re-rendered from disk (the report command), the KV series lands at the same seconds as in the live run.
+        KvCacheSeries live = KvCacheSeries.From(outcome.Telemetry[1], RunClock.Origin(outcome.Records));
+        KvCacheSeries loaded = KvCacheSeries.From(back.Telemetry[1], RunClock.Origin(back.Records));
+        Assert.Equal(live.Seconds.Count, loaded.Seconds.Count);
+        Assert.All(live.Seconds.Zip(loaded.Seconds), p => Assert.Equal(p.First, p.Second, 6));
+        Assert.Equal(live.UsedMiB, loaded.UsedMiB);
+        Assert.Contains(RunReport.WriteAll(runDir, back.Result, back.Records, back.Telemetry), p => p.EndsWith("kv_cache.png", StringComparison.Ordinal));
     }
 
     [Fact]
