@@ -21,7 +21,7 @@ internal static class ReportCommand
             }
 
             RunData data = ResultStore.Load(dir);
-            foreach (string path in RunReport.WriteAll(dir, data.Result, data.Records))
+            foreach (string path in RunReport.WriteAll(dir, data.Result, data.Records, data.Telemetry))
             {
                 Console.WriteLine(path);
             }

@@ -21,6 +21,7 @@ internal static class ReportBuilder
         ArgumentNullException.ThrowIfNull(records);
         ArgumentNullException.ThrowIfNull(charts);
         ArgumentNullException.ThrowIfNull(fonts);
+        ChartFile? kvChart = charts.Charts.FirstOrDefault(c => c.PngPath == KvCacheChart.PngPath);
         var sections = new List<ReportSection>
         {
             Overview(result, charts, fonts),
@@ -30,12 +31,22 @@ internal static class ReportBuilder
             Latency(result.Variants),
             Throughput(result),
             Memory(result.Variants),
+        };
+
+        // Only engines that report telemetry get the section, so a report without it reads exactly as before.
+        if (result.Variants.Any(v => v.Kv is not null) || kvChart is not null)
+        {
+            sections.Add(KvCache(result.Variants, kvChart));
+        }
+
+        sections.AddRange(
+        [
             Validity(result.Variants),
             FailedRequests(result.Variants, records),
             Notes(result.Notes),
-            Charts(charts),
+            Charts(charts, kvChart),
             Definitions(result.MetricDefinitions),
-        };
+        ]);
         return new ReportDocument($"Run report: {result.Scenario}", sections);
     }
 
@@ -203,6 +214,44 @@ internal static class ReportBuilder
         ]);
     }
 
+    private static ReportSection KvCache(IReadOnlyList<VariantResult> variants, ChartFile? chart)
+    {
+        var rows = variants.Where(v => v.Kv is not null).Select(v =>
+        {
+            VariantKvMemory kv = v.Kv!;
+            return Row(
+                v.Name,
+                kv.KvLayout,
+                ReportFormat.Integer(kv.KvBlockSize),
+                ReportFormat.MiB(kv.KvPeakUsedBytes),
+                ReportFormat.MiB(kv.KvPeakAllocatedBytes),
+                ReportFormat.MiB(kv.KvCapacityBytes),
+                ReportFormat.Percent(kv.KvWastePercent / 100),
+                ReportFormat.Percent(kv.KvWastePercentAtPeak / 100),
+                ReportFormat.Integer(kv.Preemptions),
+                ReportFormat.Percent(kv.PrefixCacheHitRate),
+                ReportFormat.Average(kv.MeanDecodeBatch),
+                ReportFormat.Integer(kv.EngineSteps));
+        }).ToList();
+        var blocks = new List<ReportBlock>();
+        blocks.Add(rows.Count == 0
+            ? new TextBlock("No variant has KV figures (the engine reported no measured load run).")
+            : Table(["variant", "layout", "block size", "peak used (MiB)", "peak allocated (MiB)", "capacity (MiB)", "waste", "waste at peak", "preemptions", "prefix cache hit rate", "mean decode batch", "engine steps"], rows, numericFrom: 2));
+        blocks.Add(new TextBlock(
+            "From the engine's own per-step samples and request events, over the measured load runs (warm-up excluded). "
+            + "Waste is memory set aside for running sequences but holding no token, weighted by what each step held: "
+            + "100 x (1 - sum used / sum allocated) over steps that allocated any; at peak, the same at the step with the largest allocation. "
+            + "A contiguous cache reserves each sequence's whole context (block size = that context), so short sequences waste most of it; a paged cache wastes at most the unfilled part of each sequence's last block. "
+            + "Preemptions are sequences whose KV memory was taken back and later recomputed. The prefix cache hit rate is prompt tokens found cached / prompt tokens looked up (n/a: no lookups). "
+            + "Mean decode batch averages the sequences per decode pass over steps that decoded. Per-request events and per-step samples are in engine_events.csv and engine_steps.csv."));
+        if (chart is not null)
+        {
+            blocks.Add(new ChartBlock(chart));
+        }
+
+        return new ReportSection("KV cache and scheduler", blocks);
+    }
+
     private static ReportSection Validity(IReadOnlyList<VariantResult> variants)
     {
         var rows = new List<IReadOnlyList<string>>();
@@ -270,10 +319,14 @@ internal static class ReportBuilder
     private static ReportSection Notes(IReadOnlyList<string> notes) =>
         new("Notes", [notes.Count == 0 ? new TextBlock("None.") : new ListBlock(notes)]);
 
-    private static ReportSection Charts(ChartSet charts) =>
-        new("Charts", charts.Charts.Count == 0
+    /// <summary>Every chart not already shown in its own section.</summary>
+    private static ReportSection Charts(ChartSet charts, ChartFile? shownElsewhere)
+    {
+        List<ChartFile> rest = [.. charts.Charts.Where(c => c != shownElsewhere)];
+        return new("Charts", rest.Count == 0
             ? [new TextBlock("No chart was drawn.")]
-            : [.. charts.Charts.Select(c => (ReportBlock)new ChartBlock(c))]);
+            : [.. rest.Select(c => (ReportBlock)new ChartBlock(c))]);
+    }
 
     private static ReportSection Definitions(IReadOnlyList<MetricDefinition> definitions)
     {

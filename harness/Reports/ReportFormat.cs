@@ -30,6 +30,9 @@ internal static class ReportFormat
     /// <summary>Rates (tokens/s, requests/s) with two decimals.</summary>
     public static string Rate(double? value) => value is double v && double.IsFinite(v) ? v.ToString("F2", Invariant) : NotAvailable;
 
+    /// <summary>A mean of counts (e.g. sequences per decode pass) with two decimals.</summary>
+    public static string Average(double? value) => value is double v && double.IsFinite(v) ? v.ToString("F2", Invariant) : NotAvailable;
+
     public static string Percent(double? fraction) =>
         fraction is double f && double.IsFinite(f) ? (f * 100).ToString("F1", Invariant) + " %" : NotAvailable;
 

@@ -9,14 +9,15 @@ namespace Harness.Reports;
 internal static class RunReport
 {
     /// <summary>Writes every report file into <paramref name="runDir"/>; returns the paths written.</summary>
-    public static IReadOnlyList<string> WriteAll(string runDir, RunResult result, IReadOnlyList<RequestRecord> records)
+    /// <param name="telemetry">Per variant, the engine's events and steps (same clock as <paramref name="records"/>); null or empty when there are none.</param>
+    public static IReadOnlyList<string> WriteAll(string runDir, RunResult result, IReadOnlyList<RequestRecord> records, IReadOnlyList<VariantTelemetry>? telemetry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(runDir);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(records);
         Directory.CreateDirectory(runDir);
         ChartFontStatus fonts = ChartFonts.EnsureRegistered();
-        ChartSet charts = ReportCharts.WriteAll(runDir, result, records);
+        ChartSet charts = ReportCharts.WriteAll(runDir, result, records, telemetry);
         ReportDocument document = ReportBuilder.Build(result, records, charts, fonts);
 
         string markdown = Path.Combine(runDir, MarkdownReport.FileName);

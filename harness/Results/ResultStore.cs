@@ -1,32 +1,52 @@
 using System.Text;
 using System.Text.Json;
+using Harness.Engines;
 using Harness.Metrics;
 
 namespace Harness.Results;
 
 /// <summary>
 /// Reads and writes a run directory: <c>result.json</c> and <c>requests.csv</c> (one row per request, including
-/// warm-up and failed ones, with every token timestamp). Each file is written to a temporary name beside it and
-/// renamed into place, so neither is ever seen half-written; <c>result.json</c> goes last, so its presence means the
-/// records are there too.
+/// warm-up and failed ones, with every token timestamp), and, when the engine reported telemetry,
+/// <c>engine_events.csv</c> and <c>engine_steps.csv</c> on the same clock. Each file is written to a temporary name
+/// beside it and renamed into place, so none is ever seen half-written; <c>result.json</c> goes last, so its presence
+/// means the other files are there too.
 /// </summary>
 internal static partial class ResultStore
 {
     public const string ResultFile = "result.json";
     public const string RequestsFile = "requests.csv";
 
-    /// <summary>Writes <c>result.json</c> and <c>requests.csv</c> into <paramref name="runDir"/> (created if needed).</summary>
-    public static void Write(string runDir, RunResult result, IReadOnlyList<RequestRecord> records)
+    public const string EngineEventsFile = EngineEventsCsv.FileName;
+    public const string EngineStepsFile = EngineStepsCsv.FileName;
+
+    /// <summary>
+    /// Writes <c>result.json</c>, <c>requests.csv</c> and, when <paramref name="telemetry"/> has any variant, the two
+    /// engine files into <paramref name="runDir"/> (created if needed).
+    /// </summary>
+    /// <param name="telemetry">Per variant, what the engine reported; null or empty when the engine reports nothing.</param>
+    public static void Write(string runDir, RunResult result, IReadOnlyList<RequestRecord> records, IReadOnlyList<VariantTelemetry>? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(runDir);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(records);
         Directory.CreateDirectory(runDir);
-        WriteAtomically(Path.Combine(runDir, RequestsFile), stream =>
+        WriteText(Path.Combine(runDir, RequestsFile), writer => RequestsCsv.Write(writer, records));
+        string eventsPath = Path.Combine(runDir, EngineEventsFile);
+        string stepsPath = Path.Combine(runDir, EngineStepsFile);
+        if (telemetry is { Count: > 0 })
         {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: -1, leaveOpen: true);
-            RequestsCsv.Write(writer, records);
-        });
+            long origin = RunClock.Origin(records);
+            WriteText(eventsPath, writer => EngineEventsCsv.Write(writer, telemetry, origin));
+            WriteText(stepsPath, writer => EngineStepsCsv.Write(writer, telemetry, origin));
+        }
+        else
+        {
+            // Absent files mean "no telemetry": a rewrite must not leave an earlier run's beside the new result.
+            File.Delete(eventsPath);
+            File.Delete(stepsPath);
+        }
+
         WriteAtomically(Path.Combine(runDir, ResultFile), stream => JsonSerializer.Serialize(stream, result, ResultJson.Options));
     }
 
@@ -46,9 +66,26 @@ internal static partial class ResultStore
             throw new HarnessInputException($"{csvPath} does not exist (a run directory holds {ResultFile} and {RequestsFile})");
         }
 
-        using var reader = new StreamReader(csvPath, Encoding.UTF8);
-        return new RunData(runDir, result, RequestsCsv.Read(reader, csvPath));
+        IReadOnlyList<RequestRecord> records = ReadText(csvPath, RequestsCsv.Read);
+        string eventsPath = Path.Combine(runDir, EngineEventsFile);
+        string stepsPath = Path.Combine(runDir, EngineStepsFile);
+        IReadOnlyList<(string, EngineRequestEvent)> events = File.Exists(eventsPath) ? ReadText(eventsPath, EngineEventsCsv.Read) : [];
+        IReadOnlyList<(string, EngineStep)> steps = File.Exists(stepsPath) ? ReadText(stepsPath, EngineStepsCsv.Read) : [];
+        return new RunData(runDir, result, records, VariantTelemetry.Group(events, steps));
     }
+
+    private static T ReadText<T>(string path, Func<TextReader, string, T> read)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        return read(reader, path);
+    }
+
+    private static void WriteText(string path, Action<TextWriter> write) =>
+        WriteAtomically(path, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: -1, leaveOpen: true);
+            write(writer);
+        });
 
     private static RunResult ReadResult(string path)
     {

@@ -8,6 +8,9 @@ namespace Harness.Results;
 /// <param name="LoadPoint">For sweeps: the pattern and rate of this point; otherwise the scenario's load.</param>
 /// <param name="GeneratorLatenessP99Ms">How late the load generator sent requests (p99), so users can see it was not the bottleneck.</param>
 /// <param name="Validity">MLPerf early-stopping verdicts for the percentile claims.</param>
+/// <param name="Kv">KV cache and scheduler figures from the engine's telemetry; null when the engine reports none
+/// (and in result files written before it existed, which is why it is optional). Left out of the file when null, so a
+/// run without telemetry writes exactly what it did before.</param>
 internal sealed record VariantResult(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("config")] IReadOnlyDictionary<string, string> Config,
@@ -16,4 +19,5 @@ internal sealed record VariantResult(
     [property: JsonPropertyName("memory")] VariantMemory Memory,
     [property: JsonPropertyName("generator_lateness_p99_ms")] double GeneratorLatenessP99Ms,
     [property: JsonPropertyName("validity")] IReadOnlyList<ValidityResult> Validity,
-    [property: JsonPropertyName("error")] string? Error);
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("kv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantKvMemory? Kv = null);

@@ -35,7 +35,7 @@ internal static class RunDirectory
         Directory.CreateDirectory(partial);
         try
         {
-            ResultStore.Write(partial, outcome.Result, outcome.Records);
+            ResultStore.Write(partial, outcome.Result, outcome.Records, outcome.Telemetry);
         }
         catch
         {
@@ -46,11 +46,11 @@ internal static class RunDirectory
         string? reportError = null;
         try
         {
-            RunReport.WriteAll(partial, outcome.Result, outcome.Records);
+            RunReport.WriteAll(partial, outcome.Result, outcome.Records, outcome.Telemetry);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The measurements are safe in result.json and requests.csv; a report can be regenerated from them.
+            // The measurements are safe in result.json and the CSV files; a report can be regenerated from them.
             reportError = $"{ex.GetType().Name}: {ex.Message}";
         }
 

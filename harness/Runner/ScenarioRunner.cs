@@ -89,7 +89,7 @@ internal sealed class ScenarioRunner
             state.Results,
             MetricDefinitions.All,
             state.Notes);
-        return new RunOutcome(result, state.Records);
+        return new RunOutcome(result, state.Records, state.Telemetry);
     }
 
     public static string DescribeLoad(LoadSpec load)
@@ -194,6 +194,9 @@ internal sealed class ScenarioRunner
 
         public List<RequestRecord> Records { get; } = [];
 
+        /// <summary>Per variant (load point), what an engine implementing <see cref="IEngineTelemetry"/> reported.</summary>
+        public List<VariantTelemetry> Telemetry { get; } = [];
+
         public IReadOnlyList<string> Notes => _notes;
 
         public string? EngineDescription { get; set; }
@@ -219,28 +222,52 @@ internal sealed class ScenarioRunner
             List<RequestRecord> records = [];
             TimeSpan? duration = s.Limits.DurationS is double d ? TimeSpan.FromSeconds(d) : null;
 
+            // Drained before the first load run so the point's telemetry starts with it: what came earlier belongs to
+            // the engine's build or to an earlier point, which has its own.
+            IEngineTelemetry? telemetry = engine as IEngineTelemetry;
+            telemetry?.Drain();
+            List<EngineTrace> traces = [];
+            List<EngineTrace> measuredTraces = [];
+
             // Warm-up runs one at a time, so it warms the engine without building a queue in front of the measurement.
             if (warmup.Count > 0)
             {
                 LoadRunResult w = await generator.RunAsync(LoadPlan.Single, warmup, new RequestLabel(name, 0, IsWarmup: true), null, progress.RequestDone, cancellationToken).ConfigureAwait(false);
                 records.AddRange(w.Records);
+                if (telemetry is not null)
+                {
+                    traces.Add(telemetry.Drain());
+                }
             }
 
             for (int rep = 0; rep < s.Repetitions && !cancellationToken.IsCancellationRequested; rep++)
             {
                 LoadRunResult r = await generator.RunAsync(planFor(rep), workload.Measured, new RequestLabel(name, rep, IsWarmup: false), duration, progress.RequestDone, cancellationToken).ConfigureAwait(false);
                 records.AddRange(r.Records);
+                if (telemetry is not null)
+                {
+                    EngineTrace trace = telemetry.Drain();
+                    traces.Add(trace);
+                    measuredTraces.Add(trace);
+                }
+
                 if (r.StoppedByDuration)
                 {
                     state.AddNote(Invariant($"limits.duration_s: sending stopped after {s.Limits.DurationS} s in {name} repetition {rep}; {r.NotSent} requests were not sent"));
                 }
             }
 
+            if (telemetry is not null)
+            {
+                state.Telemetry.Add(new VariantTelemetry(name, [.. traces.SelectMany(t => t.Events)], [.. traces.SelectMany(t => t.Steps)]));
+            }
+
             VariantSummary summary = VariantSummary.Compute(name, records, owner._slo);
             IReadOnlyList<EarlyStoppingVerdict> verdicts = EarlyStopping.ForVariant(name, records, owner._slo);
             double[] lateness = [.. records.Where(r => !r.IsWarmup).Select(r => RequestMetrics.TicksToMs(r.SentAt - r.ScheduledAt))];
             double latenessP99 = lateness.Length > 0 ? EarlyStopping.NearestRank(lateness, 0.99) : 0;
-            state.Results.Add(VariantResults.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts));
+            KvCacheSummary? kv = KvCacheSummary.Compute(measuredTraces);
+            state.Results.Add(VariantResults.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts, kv: kv));
             state.Records.AddRange(records);
             progress.Finish(Invariant($"{summary.Completed}/{summary.Measured} completed, {summary.Failed} failed; ttft p50 {summary.TtftMs.P50Ms:F0} ms, tpot p50 {summary.TpotMs.P50Ms:F1} ms, {summary.OutputTokensPerSecond:F1} output tok/s, {summary.RequestsPerSecond:F2} req/s, send lateness p99 {latenessP99:F1} ms"));
             return summary;

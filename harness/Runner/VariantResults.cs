@@ -4,7 +4,7 @@ using Harness.Results;
 
 namespace Harness.Runner;
 
-/// <summary>Maps a variant's summary, memory and validity verdicts onto the result-file record.</summary>
+/// <summary>Maps a variant's summary, memory, KV cache figures and validity verdicts onto the result-file record.</summary>
 internal static class VariantResults
 {
     public static VariantResult From(
@@ -15,7 +15,8 @@ internal static class VariantResults
         EngineMemory? memory,
         double latenessP99Ms,
         IReadOnlyList<EarlyStoppingVerdict> verdicts,
-        string? error = null)
+        string? error = null,
+        KvCacheSummary? kv = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var metrics = new VariantMetrics(
@@ -35,7 +36,7 @@ internal static class VariantResults
             summary.Warmup,
             summary.DurationSeconds,
             ToPercentiles(summary.TpotInclFirstMs));
-        return new VariantResult(name, config, loadPoint, metrics, ToMemory(memory), latenessP99Ms, [.. verdicts.Select(ToValidity)], error);
+        return new VariantResult(name, config, loadPoint, metrics, ToMemory(memory), latenessP99Ms, [.. verdicts.Select(ToValidity)], error, kv is null ? null : ToKv(kv));
     }
 
     /// <summary>A variant whose engine could not be built: no measurements, the reason in <see cref="VariantResult.Error"/>.</summary>
@@ -48,6 +49,12 @@ internal static class VariantResults
     /// <summary>Without an SLO the verdict is a sample-count check against the measured percentile, so no bound is claimed.</summary>
     public static ValidityResult ToValidity(EarlyStoppingVerdict v) =>
         new(v.Metric, v.Percentile, v.BoundIsSlo ? v.BoundMs : null, v.Samples, v.Overlatency, v.MinimumSamples, v.Valid, v.ConservativeEstimateMs);
+
+    public static VariantKvMemory ToKv(KvCacheSummary k)
+    {
+        ArgumentNullException.ThrowIfNull(k);
+        return new(k.KvLayout, k.BlockSize, k.BytesPerToken, k.CapacityBytes, k.PeakUsedBytes, k.PeakAllocatedBytes, k.WastePercent, k.WastePercentAtPeak, k.Preemptions, k.PrefixCacheHitRate, k.Steps, k.MeanDecodeBatch);
+    }
 
     private static VariantMemory ToMemory(EngineMemory? m) =>
         m is null ? new VariantMemory(0, 0, 0, 0) : new VariantMemory(m.WeightsBytes, m.KvCacheReservedBytes, m.KvCachePeakBytes, m.PeakRssBytes);

@@ -1,3 +1,4 @@
+using Harness.Engines;
 using Harness.Metrics;
 using Harness.Reports.Document;
 using Harness.Results;
@@ -7,10 +8,12 @@ namespace Harness.Reports.Charts;
 /// <summary>Draws every chart of a run report into <c>RUN_DIR/charts</c>.</summary>
 internal static class ReportCharts
 {
-    public static ChartSet WriteAll(string runDir, RunResult result, IReadOnlyList<RequestRecord> records)
+    /// <param name="telemetry">Per variant, the engine's events and steps; null or empty when the engine reported none.</param>
+    public static ChartSet WriteAll(string runDir, RunResult result, IReadOnlyList<RequestRecord> records, IReadOnlyList<VariantTelemetry>? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(records);
+        telemetry ??= [];
         ClearOldCharts(runDir);
         IReadOnlyList<VariantResult> variants = result.Variants;
         var charts = new List<ChartFile>();
@@ -65,6 +68,17 @@ internal static class ReportCharts
             runDir, "throughput_vs_e2e_p99", "Throughput vs p99 end-to-end latency", "completed requests/s", "p99 end-to-end latency (ms)", sweepCaption,
             ThroughputLatencyChart.Series(variants, v => Rate(v.Metrics.RequestsPerS, v), v => Percentile99(v.Metrics.E2eMs) ?? double.NaN)));
 
+        if (telemetry.Count > 0)
+        {
+            long origin = RunClock.Origin(records);
+            Draw("KV cache over time", () => KvCacheChart.Write(
+                runDir,
+                [.. telemetry.Select(t => (KvCacheSeries.From(t, origin), ColorOf(t.Variant)))]));
+        }
+
+        int ColorOf(string variant) => bases.IndexOf(VariantNames.BaseName(variant)) is int i and >= 0 ? i : bases.Count;
+        Dictionary<string, VariantTelemetry> telemetryByVariant = telemetry.ToDictionary(t => t.Variant, StringComparer.Ordinal);
+
         var usedNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (VariantResult v in variants)
         {
@@ -75,7 +89,8 @@ internal static class ReportCharts
             }
 
             string fileName = name;
-            Draw($"timeline {v.Name}", () => TimelineChart.Write(runDir, fileName, TimelineData.Build(v.Name, records)));
+            IReadOnlyList<EngineRequestEvent>? events = telemetryByVariant.TryGetValue(v.Name, out VariantTelemetry? t) ? t.Events : null;
+            Draw($"timeline {v.Name}", () => TimelineChart.Write(runDir, fileName, TimelineData.Build(v.Name, records, engineEvents: events)));
         }
 
         return new ChartSet(charts, failures);

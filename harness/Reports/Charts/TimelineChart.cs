@@ -5,7 +5,9 @@ namespace Harness.Reports.Charts;
 
 /// <summary>
 /// One variant's requests as horizontal bars (earliest at the top): grey queue, orange prefill, blue decode; a failed
-/// request's compute part is red and ends in a red cross, so failures cannot be mistaken for short requests.
+/// request's compute part is red and ends in a red cross, so failures cannot be mistaken for short requests. With
+/// engine events the phases are the engine's: a preemption is a red tick followed by a pink wait until the purple
+/// recompute, so a preempted request visibly pauses.
 /// </summary>
 internal static class TimelineChart
 {
@@ -13,12 +15,19 @@ internal static class TimelineChart
     private static readonly Color PrefillColor = Color.FromHex("#F28E2B");
     private static readonly Color DecodeColor = Color.FromHex("#4E79A7");
     private static readonly Color FailedColor = Color.FromHex("#D62728");
+    private static readonly Color RecomputeColor = Color.FromHex("#B07AA1");
+    private static readonly Color PreemptedColor = Color.FromHex("#FF9DA7");
+
+    /// <summary>The tick at each preemption: the failure red, because both mean work the request lost.</summary>
+    public static Color PreemptionMarkColor => FailedColor;
 
     public static Color ColorOf(TimelineSegmentKind kind) => kind switch
     {
         TimelineSegmentKind.Queue => QueueColor,
         TimelineSegmentKind.Prefill => PrefillColor,
         TimelineSegmentKind.Decode => DecodeColor,
+        TimelineSegmentKind.Recompute => RecomputeColor,
+        TimelineSegmentKind.Preempted => PreemptedColor,
         _ => FailedColor,
     };
 
@@ -70,16 +79,18 @@ internal static class TimelineChart
             double end = data.Bars.Max(b => b.EndMs);
             plot.Axes.SetLimits(0, end > 0 ? end * 1.04 : 1, -0.7, n - 0.3);
 
-            foreach (TimelineSegmentKind kind in Enum.GetValues<TimelineSegmentKind>())
+            foreach (TimelineBar preempted in data.Bars.Where(b => b.PreemptedAtMs.Count > 0))
             {
-                string label = kind switch
+                foreach (double at in preempted.PreemptedAtMs)
                 {
-                    TimelineSegmentKind.Queue => "queue (scheduled to compute start)",
-                    TimelineSegmentKind.Prefill => "prefill (to first token)",
-                    TimelineSegmentKind.Decode => "decode (to completion)",
-                    _ => "failed request (x = end)",
-                };
-                plot.Legend.ManualItems.Add(new LegendItem { LabelText = label, FillColor = ColorOf(kind) });
+                    var tick = plot.Add.Marker(at, Y(preempted.Row), MarkerShape.VerticalBar, 14, PreemptionMarkColor);
+                    tick.MarkerLineWidth = 3;
+                }
+            }
+
+            foreach (TimelineSegmentKind kind in LegendKinds(data))
+            {
+                plot.Legend.ManualItems.Add(new LegendItem { LabelText = LegendLabel(kind, data.FromEngine), FillColor = ColorOf(kind) });
             }
 
             plot.ShowLegend(Edge.Bottom);
@@ -93,6 +104,37 @@ internal static class TimelineChart
             caption += $" {data.FailedShown} failed request(s) shown in red.";
         }
 
+        if (data.FromEngine)
+        {
+            caption += " Prefill, recompute and decode are the engine's own spans (engine_events.csv); gaps are time the engine spent on other requests.";
+        }
+
+        if (data.PreemptionsShown > 0)
+        {
+            caption += $" {data.PreemptionsShown} preemption(s): a red tick, then a pink wait until the request is recomputed.";
+        }
+
         return ChartStyle.Save(plot, runDir, name, title, caption, ChartStyle.Width, HeightFor(n));
     }
+
+    /// <summary>Client-only charts keep their four phases; engine charts add recompute and preemption where they occur.</summary>
+    private static IEnumerable<TimelineSegmentKind> LegendKinds(TimelineData data)
+    {
+        TimelineSegmentKind[] always = [TimelineSegmentKind.Queue, TimelineSegmentKind.Prefill, TimelineSegmentKind.Decode, TimelineSegmentKind.Failed];
+        return always.Concat(new[] { TimelineSegmentKind.Recompute, TimelineSegmentKind.Preempted }
+            .Where(k => data.Bars.Any(b => b.Segments.Any(s => s.Kind == k))));
+    }
+
+    private static string LegendLabel(TimelineSegmentKind kind, bool fromEngine) => (kind, fromEngine) switch
+    {
+        (TimelineSegmentKind.Queue, false) => "queue (scheduled to compute start)",
+        (TimelineSegmentKind.Queue, true) => "queue (scheduled to first engine work)",
+        (TimelineSegmentKind.Prefill, false) => "prefill (to first token)",
+        (TimelineSegmentKind.Prefill, true) => "prefill (engine)",
+        (TimelineSegmentKind.Decode, false) => "decode (to completion)",
+        (TimelineSegmentKind.Decode, true) => "decode steps (engine)",
+        (TimelineSegmentKind.Recompute, _) => "recompute after preemption",
+        (TimelineSegmentKind.Preempted, _) => "preempted (red tick), waiting",
+        _ => "failed request (x = end)",
+    };
 }

@@ -181,8 +181,8 @@ public sealed class RunComparerTests
     {
         List<RequestRecord> a = [.. SampleRuns.Lognormal("fp32", 50, 1), .. SampleRuns.Lognormal("old", 50, 2)];
         List<RequestRecord> b = [.. SampleRuns.Lognormal("fp32", 50, 3), .. SampleRuns.Lognormal("new", 50, 4)];
-        var runA = new RunData("a", SampleRuns.Result(["fp32", "old"]), a);
-        var runB = new RunData("b", SampleRuns.Result(["fp32", "new"], cpu: "Other CPU", cores: 4, complete: false), b);
+        var runA = new RunData("a", SampleRuns.Result(["fp32", "old"]), a, []);
+        var runB = new RunData("b", SampleRuns.Result(["fp32", "new"], cpu: "Other CPU", cores: 4, complete: false), b, []);
 
         RunComparison c = RunComparer.Compare(runA, runB, [], Options);
 
@@ -232,5 +232,5 @@ public sealed class RunComparerTests
     }
 
     private static RunData Run(string dir, IReadOnlyList<RequestRecord> records, string variant = "fp32", Slo? slo = null) =>
-        new(dir, SampleRuns.Result([variant], slo), records);
+        new(dir, SampleRuns.Result([variant], slo), records, []);
 }

@@ -1,3 +1,5 @@
+using Harness.Engines;
+using Harness.Metrics;
 using Harness.Reports;
 using static Harness.Tests.Harness.Reports.RunBuilder;
 
@@ -96,5 +98,109 @@ public sealed class TimelineDataTests
 
         Assert.Empty(data.Bars);
         Assert.Equal(0, data.TotalRequests);
+    }
+
+    [Fact]
+    public void EngineEventsGivePrefillDecodeAndAVisiblePreemption()
+    {
+        static EngineRequestEvent E(EngineEventKind kind, double start, double end, int step) => new("a", kind, Ticks(start), Ticks(end), step, 0);
+        var records = new[]
+        {
+            // The client sees a 70 ms hole between its 4th and 5th tokens; only the engine can say it was preempted.
+            Request("a", "v", 1000, 1002, 1020, [1060, 1080, 1100, 1120, 1250, 1270]),
+            Request("b", "v", 1010, 1011, 1030, [1300, 1350]),
+        };
+        EngineRequestEvent[] events =
+        [
+            E(EngineEventKind.Queued, 1005, 1005, -1),
+            E(EngineEventKind.Prefill, 1020, 1060, 0),
+            E(EngineEventKind.Decode, 1060, 1080, 1),
+            E(EngineEventKind.Decode, 1080, 1100, 2),
+            E(EngineEventKind.Decode, 1100, 1120, 3),
+            E(EngineEventKind.Preempted, 1120, 1120, 3),
+            E(EngineEventKind.Recompute, 1200, 1230, 7),
+            E(EngineEventKind.Decode, 1230, 1250, 8),
+            E(EngineEventKind.Decode, 1250, 1270, 9),
+            E(EngineEventKind.Finished, 1270, 1270, -1),
+            new("someone-else", EngineEventKind.Prefill, Ticks(1000), Ticks(1400), 0, 0),
+        ];
+
+        TimelineData data = TimelineData.Build("v", records, engineEvents: events);
+
+        Assert.True(data.FromEngine);
+        Assert.Equal(1, data.PreemptionsShown);
+        TimelineBar a = data.Bars[0];
+        Assert.Equal([120.0], a.PreemptedAtMs);
+        Assert.Equal(6, a.Segments.Count);
+        AssertSegment(a.Segments[0], TimelineSegmentKind.Queue, 0, 20);
+        AssertSegment(a.Segments[1], TimelineSegmentKind.Prefill, 20, 60);
+        AssertSegment(a.Segments[2], TimelineSegmentKind.Decode, 60, 120);
+        AssertSegment(a.Segments[3], TimelineSegmentKind.Preempted, 120, 200);
+        AssertSegment(a.Segments[4], TimelineSegmentKind.Recompute, 200, 230);
+        AssertSegment(a.Segments[5], TimelineSegmentKind.Decode, 230, 270);
+
+        // No engine event for b: the client's inference, as without telemetry.
+        TimelineBar b = data.Bars[1];
+        Assert.Empty(b.PreemptedAtMs);
+        Assert.Equal([TimelineSegmentKind.Queue, TimelineSegmentKind.Prefill, TimelineSegmentKind.Decode], b.Segments.Select(s => s.Kind));
+        AssertSegment(b.Segments[1], TimelineSegmentKind.Prefill, 30, 300);
+    }
+
+    [Fact]
+    public void ChunkedPrefillKeepsItsGapsAndADecodeStepOverlappingPrefillStartsAfterIt()
+    {
+        static EngineRequestEvent E(EngineEventKind kind, double start, double end, int step) => new("a", kind, Ticks(start), Ticks(end), step, 16);
+        EngineRequestEvent[] events =
+        [
+            E(EngineEventKind.Prefill, 110, 130, 0),
+            E(EngineEventKind.Prefill, 150, 170, 1),
+
+            // The step's decode span covers the whole step, prefill included.
+            E(EngineEventKind.Decode, 150, 190, 1),
+            E(EngineEventKind.Decode, 190, 210, 2),
+        ];
+
+        TimelineData data = TimelineData.Build("v", [Request("a", "v", 100, 100, 110, [170, 190, 210])], engineEvents: events);
+
+        TimelineBar a = Assert.Single(data.Bars);
+        Assert.Equal(4, a.Segments.Count);
+        AssertSegment(a.Segments[0], TimelineSegmentKind.Queue, 0, 10);
+        AssertSegment(a.Segments[1], TimelineSegmentKind.Prefill, 10, 30);
+        AssertSegment(a.Segments[2], TimelineSegmentKind.Prefill, 50, 70);
+        AssertSegment(a.Segments[3], TimelineSegmentKind.Decode, 70, 110);
+    }
+
+    [Fact]
+    public void WithoutEngineEventsNothingChanges()
+    {
+        RequestRecord r = Request("a", "v", 1000, 1005, 1030, [1100, 1150]);
+
+        TimelineData plain = TimelineData.Build("v", [r]);
+        TimelineData empty = TimelineData.Build("v", [r], engineEvents: []);
+
+        Assert.False(plain.FromEngine);
+        Assert.False(empty.FromEngine);
+        Assert.Equal(plain.Bars[0].Segments, empty.Bars[0].Segments);
+        Assert.Equal([TimelineSegmentKind.Queue, TimelineSegmentKind.Prefill, TimelineSegmentKind.Decode], plain.Bars[0].Segments.Select(s => s.Kind));
+    }
+
+    [Fact]
+    public void AFailedRequestKeepsItsEngineWorkAndEndsInTheFailure()
+    {
+        EngineRequestEvent[] events =
+        [
+            new("bad", EngineEventKind.Prefill, Ticks(120), Ticks(150), 0, 32),
+            new("bad", EngineEventKind.Decode, Ticks(150), Ticks(170), 1, 0),
+        ];
+
+        TimelineData data = TimelineData.Build("v", [Request("bad", "v", 100, 101, 120, [], completedMs: 200, error: "out of memory")], engineEvents: events);
+
+        TimelineBar bar = Assert.Single(data.Bars);
+        Assert.True(bar.Failed);
+        Assert.Equal(4, bar.Segments.Count);
+        AssertSegment(bar.Segments[1], TimelineSegmentKind.Prefill, 20, 50);
+        AssertSegment(bar.Segments[2], TimelineSegmentKind.Decode, 50, 70);
+        AssertSegment(bar.Segments[3], TimelineSegmentKind.Failed, 70, 100);
+        Assert.Equal(100, bar.EndMs, 6);
     }
 }

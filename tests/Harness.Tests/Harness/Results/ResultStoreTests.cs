@@ -198,6 +198,62 @@ public sealed class ResultStoreTests
         Assert.Contains("requests.csv:1: missing column 'repetition'", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void KvFiguresAreWrittenAsASnakeCaseObjectAndReadBack()
+    {
+        using var dir = new TempDir();
+        RunResult plain = SampleRuns.Result(["paged", "plain"]);
+        var kv = new VariantKvMemory("paged", 16, 36864, 64L << 20, 12_500_000, 13_000_000, 60.0, 75.5, 3, null, 420, 2.5);
+        RunResult result = plain with { Variants = [plain.Variants[0] with { Kv = kv }, plain.Variants[1]] };
+        ResultStore.Write(dir.Path, result, []);
+        string json = File.ReadAllText(dir.File(ResultStore.ResultFile));
+
+        using (JsonDocument doc = JsonDocument.Parse(json))
+        {
+            JsonElement written = doc.RootElement.GetProperty("variants")[0].GetProperty("kv");
+            Assert.Equal(
+                ["kv_layout", "kv_block_size", "kv_bytes_per_token", "kv_capacity_bytes", "kv_peak_used_bytes", "kv_peak_allocated_bytes", "kv_waste_percent", "kv_waste_percent_at_peak", "preemptions", "prefix_cache_hit_rate", "engine_steps", "mean_decode_batch"],
+                written.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(60.0, written.GetProperty("kv_waste_percent").GetDouble());
+            Assert.Equal(JsonValueKind.Null, written.GetProperty("prefix_cache_hit_rate").ValueKind);
+
+            // A variant without telemetry has no kv object at all, as before the object existed.
+            Assert.False(doc.RootElement.GetProperty("variants")[1].TryGetProperty("kv", out _));
+        }
+
+        RunData back = ResultStore.Load(dir.Path);
+        Assert.Equal(kv, back.Result.Variants[0].Kv);
+        Assert.Null(back.Result.Variants[1].Kv);
+        Assert.Equal(1, back.Result.SchemaVersion);
+    }
+
+    [Theory]
+    [InlineData("results/examples/quickstart")]
+    [InlineData("results/baselines/nightly")]
+    public void CommittedRunsFromBeforeTelemetryStillLoad(string runDir)
+    {
+        RunData run = ResultStore.Load(Path.Combine(RepositoryRoot(), runDir));
+
+        Assert.Equal(RunResult.CurrentSchemaVersion, run.Result.SchemaVersion);
+        Assert.NotEmpty(run.Result.Variants);
+        Assert.All(run.Result.Variants, v => Assert.Null(v.Kv));
+        Assert.NotEmpty(run.Records);
+        Assert.Empty(run.Telemetry);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (File.Exists(Path.Combine(d.FullName, "Harness.sln")))
+            {
+                return d.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root (Harness.sln) not found above " + AppContext.BaseDirectory);
+    }
+
     private static void AssertWithinMicrosecond(double? expectedMs, double? actualMs)
     {
         Assert.Equal(expectedMs is null, actualMs is null);

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using Harness.Metrics;
+
+namespace Harness.Results;
+
+/// <summary>
+/// The time base every file of a run directory shares: integer microseconds since the earliest
+/// <see cref="RequestRecord.ScheduledAt"/> of the run. A Stopwatch's origin is arbitrary (boot time) and means nothing
+/// outside the process; one origin for all files is what lets engine events join request rows by time.
+/// </summary>
+internal static class RunClock
+{
+    private static readonly double TicksPerMicrosecond = Stopwatch.Frequency / 1e6;
+
+    /// <summary>The earliest scheduled send of <paramref name="records"/>, in Stopwatch ticks; 0 when there are none.</summary>
+    public static long Origin(IReadOnlyList<RequestRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        return records.Count == 0 ? 0 : records.Min(r => r.ScheduledAt);
+    }
+
+    public static long ToMicroseconds(long ticks) => (long)Math.Round(ticks / TicksPerMicrosecond);
+
+    public static long FromMicroseconds(long microseconds) => (long)Math.Round(microseconds * TicksPerMicrosecond);
+
+    public static double ToSeconds(long ticks) => ticks / (double)Stopwatch.Frequency;
+}
