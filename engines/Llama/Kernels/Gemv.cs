@@ -143,11 +143,15 @@ public static unsafe class Gemv
         // vector alone is bound by the latency of its two). Each vector's operations are exactly those of Dot1, in the
         // same order, so grouping changes no bit of any result.
         int j = 0;
-        if (level == SimdLevel.Vector512)
+        for (; j + 4 <= batch && level != SimdLevel.Scalar; j += 4)
         {
-            for (; j + 4 <= batch; j += 4)
+            if (level == SimdLevel.Vector512)
             {
                 Dot4x512<TLoad>(row, col, x + ((nint)j * xStride), xStride, n, sums + j);
+            }
+            else
+            {
+                Dot4xVector<TLoad>(row, col, x + ((nint)j * xStride), xStride, n, sums + j);
             }
         }
 
@@ -183,6 +187,36 @@ public static unsafe class Gemv
         sums[1] += Tail<TLoad>(w, col, x1, i, n, Vector512.Sum(a1 + b1));
         sums[2] += Tail<TLoad>(w, col, x2, i, n, Vector512.Sum(a2 + b2));
         sums[3] += Tail<TLoad>(w, col, x3, i, n, Vector512.Sum(a3 + b3));
+    }
+
+    // sums[v] += Dot1(w, x + v·xStride) for v in 0..3, with Dot1's Vector<float> arithmetic per vector (the path taken
+    // where 512-bit vectors are not accelerated, e.g. AVX2 machines).
+    private static void Dot4xVector<TLoad>(byte* w, int col, float* x, int xStride, int n, float* sums)
+        where TLoad : IWeightLoader
+    {
+        int width = Vector<float>.Count;
+        int step = 2 * width;
+        float* x0 = x, x1 = x + xStride, x2 = x + (2 * xStride), x3 = x + (3 * xStride);
+        Vector<float> a0 = default, b0 = default, a1 = default, b1 = default;
+        Vector<float> a2 = default, b2 = default, a3 = default, b3 = default;
+        int i = 0;
+        for (; i <= n - step; i += step)
+        {
+            TLoad.LoadVector(w, col + i, out Vector<float> lo, out Vector<float> hi);
+            a0 = Vector.FusedMultiplyAdd(lo, Vector.Load(x0 + i), a0);
+            b0 = Vector.FusedMultiplyAdd(hi, Vector.Load(x0 + i + width), b0);
+            a1 = Vector.FusedMultiplyAdd(lo, Vector.Load(x1 + i), a1);
+            b1 = Vector.FusedMultiplyAdd(hi, Vector.Load(x1 + i + width), b1);
+            a2 = Vector.FusedMultiplyAdd(lo, Vector.Load(x2 + i), a2);
+            b2 = Vector.FusedMultiplyAdd(hi, Vector.Load(x2 + i + width), b2);
+            a3 = Vector.FusedMultiplyAdd(lo, Vector.Load(x3 + i), a3);
+            b3 = Vector.FusedMultiplyAdd(hi, Vector.Load(x3 + i + width), b3);
+        }
+
+        sums[0] += Tail<TLoad>(w, col, x0, i, n, Vector.Sum(a0 + b0));
+        sums[1] += Tail<TLoad>(w, col, x1, i, n, Vector.Sum(a1 + b1));
+        sums[2] += Tail<TLoad>(w, col, x2, i, n, Vector.Sum(a2 + b2));
+        sums[3] += Tail<TLoad>(w, col, x3, i, n, Vector.Sum(a3 + b3));
     }
 
     // The scalar columns [i, n) after the vector loop, added to s one by one as Dot1 does.
