@@ -10,10 +10,11 @@ namespace Harness.Engines.Llama.Batching;
 /// <param name="Batching">none, static or continuous.</param>
 /// <param name="MaxBatch">Most sequences holding KV at once.</param>
 /// <param name="Layout">kv_layout: contiguous (default) or paged.</param>
-/// <param name="BlockSize">block_size: positions per KV block (paged; default 16 as in vLLM).</param>
+/// <param name="BlockSize">block_size: positions per KV block (paged; default 16 as in vLLM; ignored when contiguous).</param>
 /// <param name="KvBudgetBytes">kv_budget_bytes: KV memory allowed; 0 = max_batch whole contexts.</param>
 /// <param name="PrefixCache">prefix_cache: on/off (paged only).</param>
-/// <param name="MaxBatchedTokens">max_batched_tokens: positions one continuous step computes; 0 = prompts are not split.</param>
+/// <param name="MaxBatchedTokens">max_batched_tokens: positions one continuous step computes; 0 = prompts are not split
+/// (other modes always prefill whole prompts and ignore it).</param>
 /// <param name="BatchWait">batch_wait_ms: how long a static batch waits for more requests.</param>
 public sealed record ServingOptions(
     BatchingMode Batching,
@@ -63,13 +64,19 @@ public sealed record ServingOptions(
         };
 
         bool paged = layout == KvLayout.Paged;
-        int blockSize = extra.TryGetValue("block_size", out string? b) ? PagedOnly("block_size", paged, Positive("block_size", b)) : DefaultBlockSize;
-        bool prefix = extra.TryGetValue("prefix_cache", out string? p) && PagedOnly("prefix_cache", paged, Switch("prefix_cache", p));
+        // block_size and max_batched_tokens only mean something for paged KV and continuous batching; the others accept
+        // and ignore them, so one scenario matrix can set them once across layouts and modes.
+        int blockSize = extra.TryGetValue("block_size", out string? b) ? Positive("block_size", b) : DefaultBlockSize;
+        bool prefix = extra.TryGetValue("prefix_cache", out string? p) && Switch("prefix_cache", p);
+        if (prefix && !paged)
+        {
+            throw new EngineException("prefix_cache needs kv_layout: paged");
+        }
         long budget = extra.TryGetValue("kv_budget_bytes", out string? k) ? Bytes("kv_budget_bytes", k) : 0;
         int maxBatched = extra.TryGetValue("max_batched_tokens", out string? m) ? Positive("max_batched_tokens", m) : 0;
-        if (maxBatched > 0 && batching != BatchingMode.Continuous)
+        if (batching != BatchingMode.Continuous)
         {
-            throw new EngineException("max_batched_tokens applies to continuous batching only");
+            maxBatched = 0;
         }
 
         if (maxBatched > 0 && maxBatched < options.MaxBatch)
@@ -100,8 +107,6 @@ public sealed record ServingOptions(
             throw new EngineException("kv_layout: paged runs fused attention only (attention: fused)");
         }
     }
-
-    private static T PagedOnly<T>(string name, bool paged, T value) => paged ? value : throw new EngineException($"{name} needs kv_layout: paged");
 
     private static int Positive(string name, string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0

@@ -161,7 +161,8 @@ public sealed class BatchingEquivalenceTests
 
     [Theory]
     [InlineData("kv_layout", "blocks", "unknown kv_layout 'blocks'")]
-    [InlineData("block_size", "16", "block_size needs kv_layout: paged")]
+    [InlineData("prefix_cache", "on", "prefix_cache needs kv_layout: paged")]
+    [InlineData("block_size", "0", "block_size must be a positive integer")]
     [InlineData("kv_budget_bytes", "-5", "kv_budget_bytes must be a positive number of bytes")]
     [InlineData("kv_budget_bytez", "5", "unknown engine option 'kv_budget_bytez'")]
     public void RejectsBadKvOptionsInOneLine(string key, string value, string message)
