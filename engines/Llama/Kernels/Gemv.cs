@@ -13,7 +13,7 @@ namespace Harness.Engines.Llama.Kernels;
 public static unsafe class Gemv
 {
     /// <summary>Most activation vectors one call takes.</summary>
-    public const int MaxBatch = 8;
+    public const int MaxBatch = 16;
 
     /// <summary>Rows per worker chunk are a multiple of this, so chunks start on whole cache lines.</summary>
     public const int RowAlignment = 16;
