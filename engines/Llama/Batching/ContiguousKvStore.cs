@@ -63,7 +63,8 @@ internal sealed class ContiguousKvStore : KvStore
 
     public override bool TryGrow(IKvSequence kv, int positions) => positions <= kv.Capacity;
 
-    public override bool HasHeadroomFor(int positions) => inUse.Count < MaxSequences;
+    // A slot is all a contiguous sequence ever needs, and TryCreate only hands one out while one is free.
+    public override bool HasHeadroomFor(int positions) => true;
 
     public override bool NeverFits(int positions) => positions > model.MaxContext;
 

@@ -40,8 +40,8 @@ internal abstract class KvStore : IDisposable
     /// <summary>Makes room for <paramref name="positions"/> positions; false (nothing changed) when memory is short.</summary>
     public abstract bool TryGrow(IKvSequence kv, int positions);
 
-    /// <summary>True when a new sequence of <paramref name="positions"/> positions could be admitted without crowding
-    /// out the running ones at their next steps (vLLM's watermark).</summary>
+    /// <summary>True when a sequence just created (and holding any cached prefix) may take <paramref name="positions"/>
+    /// more positions without crowding out the running ones at their next steps (vLLM's watermark).</summary>
     public abstract bool HasHeadroomFor(int positions);
 
     /// <summary>True when a single sequence of <paramref name="positions"/> positions can never fit.</summary>

@@ -159,6 +159,28 @@ public sealed class BatchingEquivalenceTests
         Assert.True(trace.PrefixHitTokens >= 7 * 24);
     }
 
+    /// <summary>
+    /// A KV budget of three whole 256-position contexts lets a contiguous engine run exactly three sequences at once,
+    /// whatever max_batch says, and a paged engine with the same budget run more (their lengths fit in blocks).
+    /// </summary>
+    [Theory]
+    [InlineData("contiguous", 3, 3)]
+    [InlineData("paged", 6, 6)]
+    public async Task TheKvBudgetCapsHowManySequencesRunAtOnce(string layout, int expectedMin, int expectedMax)
+    {
+        GenerationRequest[] requests = [.. Enumerable.Range(0, 8).Select(i => new GenerationRequest(
+            $"r{i}", [1, 5 + i, 9, 20 + i], 40, SamplingParams.Greedy, IgnoreEos: true))];
+        using LlamaEngine engine = Stories("continuous", 6, new Dictionary<string, string>
+        {
+            ["kv_layout"] = layout,
+            ["kv_budget_bytes"] = $"{3 * 256 * BytesPerToken}",
+        });
+        await Task.WhenAll(requests.Select(r => Collect(engine, r)));
+
+        int mostRunning = engine.Drain().Steps.Max(s => s.Running);
+        Assert.InRange(mostRunning, expectedMin, expectedMax);
+    }
+
     [Theory]
     [InlineData("kv_layout", "blocks", "unknown kv_layout 'blocks'")]
     [InlineData("prefix_cache", "on", "prefix_cache needs kv_layout: paged")]
