@@ -6,7 +6,7 @@ namespace Harness.Engines.Llama.Kernels;
 
 /// <summary>
 /// y[m, rows] = x[m, cols] · Wᵀ (+ bias) for a small batch of activation vectors, reading the weights from DRAM once
-/// per call. Decode is bound by weight bandwidth, so the loops are arranged to stream W once: rows are split into one
+/// per call. Weights are fp32, bf16 or int8 with a scale per row (<see cref="WeightFormat"/>). Decode is bound by weight bandwidth, so the loops are arranged to stream W once: rows are split into one
 /// contiguous chunk per worker, and each worker walks its chunk row after row, one linear stream, applying each row
 /// (then in L1) to all m vectors before moving on; the vectors stay in L1 throughout.
 /// </summary>
@@ -74,6 +74,9 @@ public static unsafe class Gemv
                 case WeightFormat.BF16:
                     StreamRows<Bf16Loader>(start, end);
                     break;
+                case WeightFormat.Int8:
+                    StreamRows<Int8Loader>(start, end);
+                    break;
                 default:
                     throw new NotSupportedException($"weight format {weights.Format}");
             }
@@ -96,6 +99,7 @@ public static unsafe class Gemv
             bool widenOnce = batch > 1 && typeof(TLoad) != typeof(F32Loader);
             float* widened = stackalloc float[widenOnce ? ColumnBlock : 0];
             float* sums = stackalloc float[MaxBatch];
+            float* scales = weights.RowScales;
             for (int r = start; r < end; r++)
             {
                 byte* row = weights.RowPointer(r);
@@ -116,7 +120,8 @@ public static unsafe class Gemv
 
                 for (int j = 0; j < batch; j++)
                 {
-                    float v = sums[j];
+                    // Int8 rows hold q = w / scale: the dot product of q with x, times the row's scale, is w · x.
+                    float v = scales == null ? sums[j] : sums[j] * scales[r];
                     if (bias != null)
                     {
                         v += bias[r];

@@ -8,7 +8,8 @@ public readonly unsafe struct WeightMatrix
 {
     /// <param name="data">First element of row 0.</param>
     /// <param name="rowStride">Elements (not bytes) between row starts; 0 means Cols (dense).</param>
-    public WeightMatrix(void* data, int rows, int cols, WeightFormat format, int rowStride = 0)
+    /// <param name="rowScales">[rows] dequantisation scales; required for <see cref="WeightFormat.Int8"/>, else null.</param>
+    public WeightMatrix(void* data, int rows, int cols, WeightFormat format, int rowStride = 0, float* rowScales = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
@@ -24,7 +25,13 @@ public readonly unsafe struct WeightMatrix
             throw new ArgumentOutOfRangeException(nameof(format), format, "unknown weight format");
         }
 
+        if ((format == WeightFormat.Int8) != (rowScales != null))
+        {
+            throw new ArgumentException("row scales go with the int8 format, and only with it", nameof(rowScales));
+        }
+
         Data = data;
+        RowScales = rowScales;
         Rows = rows;
         Cols = cols;
         Format = format;
@@ -32,6 +39,9 @@ public readonly unsafe struct WeightMatrix
     }
 
     public void* Data { get; }
+
+    /// <summary>Int8: the scale of each row (w = q · scale); null for float formats.</summary>
+    public float* RowScales { get; }
 
     public int Rows { get; }
 
@@ -46,11 +56,12 @@ public readonly unsafe struct WeightMatrix
     {
         WeightFormat.F32 => sizeof(float),
         WeightFormat.BF16 => sizeof(ushort),
+        WeightFormat.Int8 => sizeof(sbyte),
         _ => throw new InvalidOperationException($"unknown weight format {Format}"),
     };
 
     /// <summary>Bytes a kernel streams to read the whole matrix once.</summary>
-    public long DataBytes => (long)Rows * Cols * BytesPerElement;
+    public long DataBytes => ((long)Rows * Cols * BytesPerElement) + (RowScales == null ? 0 : (long)Rows * sizeof(float));
 
     /// <summary>Address of the first element of <paramref name="row"/>.</summary>
     public byte* RowPointer(int row) => (byte*)Data + ((long)row * RowStride * BytesPerElement);

@@ -65,36 +65,7 @@ public sealed unsafe class GemvTests
                 Gemv.Multiply(pool, matrix, px, batch, py, withBias ? pbias : null, accumulate, path);
             }
 
-            for (int j = 0; j < batch; j++)
-            {
-                for (int r = 0; r < rows; r++)
-                {
-                    double expected = 0, scale = 0;
-                    for (int c = 0; c < cols; c++)
-                    {
-                        double product = (double)weights[(r * cols) + c] * x[(j * cols) + c];
-                        expected += product;
-                        scale += Math.Abs(product);
-                    }
-
-                    if (withBias)
-                    {
-                        expected += bias[r];
-                        scale += Math.Abs(bias[r]);
-                    }
-
-                    if (accumulate)
-                    {
-                        expected += initialY[(j * rows) + r];
-                        scale += Math.Abs(initialY[(j * rows) + r]);
-                    }
-
-                    double actual = y[(j * rows) + r];
-                    Assert.True(
-                        Math.Abs(actual - expected) <= (Tolerance * scale) + 1e-7,
-                        $"path {path}, y[{j},{r}] = {actual}, expected {expected}");
-                }
-            }
+            KernelTestData.AssertGemv(weights, x, withBias ? bias : null, accumulate ? initialY : null, y, rows, cols, batch, Tolerance, $"path {path}");
         }
     }
 

@@ -27,4 +27,35 @@ internal static class KernelTestData
     }
 
     public static float FromBf16(ushort value) => BitConverter.UInt32BitsToSingle((uint)value << 16);
+
+    /// <summary>
+    /// Checks a GEMV result y [batch, rows] against a double-precision W·x (+ bias) (+ initialY), within
+    /// <paramref name="tolerance"/> of Σ|terms| per output: only the summation order may differ.
+    /// </summary>
+    public static void AssertGemv(
+        float[] weights, float[] x, float[]? bias, float[]? initialY, float[] y, int rows, int cols, int batch, double tolerance, string context)
+    {
+        for (int j = 0; j < batch; j++)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                double expected = 0, scale = 0;
+                for (int c = 0; c < cols; c++)
+                {
+                    double product = (double)weights[(r * cols) + c] * x[(j * cols) + c];
+                    expected += product;
+                    scale += Math.Abs(product);
+                }
+
+                foreach (float extra in new[] { bias?[r], initialY?[(j * rows) + r] }.OfType<float>())
+                {
+                    expected += extra;
+                    scale += Math.Abs(extra);
+                }
+
+                double actual = y[(j * rows) + r];
+                Assert.True(Math.Abs(actual - expected) <= (tolerance * scale) + 1e-7, $"{context}, y[{j},{r}] = {actual}, expected {expected}");
+            }
+        }
+    }
 }
