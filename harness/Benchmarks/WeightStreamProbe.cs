@@ -20,17 +20,16 @@ internal static unsafe class WeightStreamProbe
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(pool);
-        WeightFormat format = weights.Precision == Precision.Bf16 ? WeightFormat.BF16 : WeightFormat.F32;
         List<(WeightMatrix Matrix, bool Accumulate)> steps = [];
         foreach (LayerWeights layer in weights.Layers)
         {
-            steps.Add((Matrix(layer.Qkv, format), false));
-            steps.Add((Matrix(layer.Output, format), true));
-            steps.Add((Matrix(layer.GateUp, format), false));
-            steps.Add((Matrix(layer.Down, format), true));
+            steps.Add((KernelMatrix.Of(layer.Qkv, layer.QkvScale), false));
+            steps.Add((KernelMatrix.Of(layer.Output, layer.OutputScale), true));
+            steps.Add((KernelMatrix.Of(layer.GateUp, layer.GateUpScale), false));
+            steps.Add((KernelMatrix.Of(layer.Down, layer.DownScale), true));
         }
 
-        steps.Add((Matrix(weights.LmHead, format), false));
+        steps.Add((KernelMatrix.Of(weights.LmHead, weights.LmHeadScale), false));
         int width = steps.Max(s => Math.Max(s.Matrix.Rows, s.Matrix.Cols));
         float[] x = GC.AllocateArray<float>(width, pinned: true);
         float[] y = GC.AllocateArray<float>(width, pinned: true);
@@ -54,7 +53,4 @@ internal static unsafe class WeightStreamProbe
         double[] timed = [.. seconds.Skip(1).Order()];
         return 1 / timed[timed.Length / 2];
     }
-
-    private static WeightMatrix Matrix(torch.Tensor t, WeightFormat format) =>
-        new(Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes)), (int)t.shape[0], (int)t.shape[1], format);
 }

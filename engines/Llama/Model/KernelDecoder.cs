@@ -25,6 +25,7 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     private readonly float* finalNorm;
     private readonly WeightFormat format;
     private readonly byte* embedding;
+    private readonly float* embeddingScales;
 
     // Per-step activations for up to MaxBatch sequences, pinned once, row b for sequence b: x [B, d] residual stream,
     // h [B, d] normed, qkv [B, q + 2kv], attention [B, q], gateUp [B, 2i], act [B, i] (SwiGLU output),
@@ -41,17 +42,18 @@ public sealed unsafe class KernelDecoder : IDecodeStep
         MaxBatch = maxBatch;
         config = model.Config;
         LlamaWeights w = model.Weights;
-        format = w.Precision == Precision.Bf16 ? WeightFormat.BF16 : WeightFormat.F32;
+        format = w.Precision.Format();
         shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
         layers = [.. w.Layers.Select(l => new LayerPointers(
-            Matrix(l.Qkv),
+            KernelMatrix.Of(l.Qkv, l.QkvScale),
             l.QkvBias is null ? null : PinnedCopy(l.QkvBias),
-            Matrix(l.Output),
-            Matrix(l.GateUp),
-            Matrix(l.Down),
+            KernelMatrix.Of(l.Output, l.OutputScale),
+            KernelMatrix.Of(l.GateUp, l.GateUpScale),
+            KernelMatrix.Of(l.Down, l.DownScale),
             FloatPointer(l.AttentionNorm),
             FloatPointer(l.MlpNorm)))];
-        lmHead = Matrix(w.LmHead);
+        lmHead = KernelMatrix.Of(w.LmHead, w.LmHeadScale);
+        embeddingScales = w.EmbeddingScale is null ? null : FloatPointer(w.EmbeddingScale);
         finalNorm = FloatPointer(w.FinalNorm);
         embedding = BytePointer(w.Embedding);
 
@@ -224,14 +226,24 @@ public sealed unsafe class KernelDecoder : IDecodeStep
             return;
         }
 
+        if (format == WeightFormat.Int8)
+        {
+            sbyte* q = (sbyte*)embedding + ((long)id * d);
+            float scale = embeddingScales[id];
+            for (int i = 0; i < d; i++)
+            {
+                row[i] = q[i] * scale;
+            }
+
+            return;
+        }
+
         ushort* source = (ushort*)embedding + ((long)id * d);
         for (int i = 0; i < d; i++)
         {
             row[i] = BitConverter.Int32BitsToSingle(source[i] << 16);
         }
     }
-
-    private WeightMatrix Matrix(Tensor t) => new(BytePointer(t), (int)t.shape[0], (int)t.shape[1], format);
 
     private static float[] Pinned(int length) => GC.AllocateArray<float>(length, pinned: true);
 

@@ -29,6 +29,18 @@ public sealed class LayerWeights : IDisposable
     /// <summary>[d, i].</summary>
     public required Tensor Down { get; init; }
 
+    /// <summary>Int8: [q + 2kv] fp32 row scales of <see cref="Qkv"/>; null for float precisions.</summary>
+    public Tensor? QkvScale { get; init; }
+
+    /// <summary>Int8: [d] row scales of <see cref="Output"/>.</summary>
+    public Tensor? OutputScale { get; init; }
+
+    /// <summary>Int8: [2i] row scales of <see cref="GateUp"/>.</summary>
+    public Tensor? GateUpScale { get; init; }
+
+    /// <summary>Int8: [d] row scales of <see cref="Down"/>.</summary>
+    public Tensor? DownScale { get; init; }
+
     public IEnumerable<Tensor> All()
     {
         yield return AttentionNorm;
@@ -42,6 +54,13 @@ public sealed class LayerWeights : IDisposable
         yield return MlpNorm;
         yield return GateUp;
         yield return Down;
+        foreach (Tensor? scale in new[] { QkvScale, OutputScale, GateUpScale, DownScale })
+        {
+            if (scale is not null)
+            {
+                yield return scale;
+            }
+        }
     }
 
     public void Dispose()

@@ -10,12 +10,14 @@ namespace Harness.Engines.Llama.Model;
 /// </summary>
 public sealed class LlamaWeights : IDisposable
 {
-    private LlamaWeights(LlamaConfig config, Precision precision, Tensor embedding, Tensor lmHead, Tensor finalNorm, LayerWeights[] layers)
+    private LlamaWeights(LlamaConfig config, Precision precision, Tensor embedding, Tensor lmHead, Tensor finalNorm, LayerWeights[] layers, Tensor? embeddingScale = null, Tensor? lmHeadScale = null)
     {
         Config = config;
         Precision = precision;
         Embedding = embedding;
+        EmbeddingScale = embeddingScale;
         LmHead = lmHead;
+        LmHeadScale = lmHeadScale;
         FinalNorm = finalNorm;
         Layers = layers;
     }
@@ -27,8 +29,14 @@ public sealed class LlamaWeights : IDisposable
     /// <summary>[vocab, d] in the compute precision.</summary>
     public Tensor Embedding { get; }
 
+    /// <summary>Int8: [vocab] fp32 row scales of <see cref="Embedding"/>; null for float precisions.</summary>
+    public Tensor? EmbeddingScale { get; }
+
     /// <summary>[vocab, d]; the same tensor as <see cref="Embedding"/> when tied.</summary>
     public Tensor LmHead { get; }
+
+    /// <summary>Int8: [vocab] row scales of <see cref="LmHead"/> (the embedding's when tied).</summary>
+    public Tensor? LmHeadScale { get; }
 
     /// <summary>[d] fp32.</summary>
     public Tensor FinalNorm { get; }
@@ -48,6 +56,7 @@ public sealed class LlamaWeights : IDisposable
         {
             long bytes = Layers.Sum(l => l.All().Sum(t => t.NumberOfElements * t.ElementSize));
             bytes += LmHead.NumberOfElements * LmHead.ElementSize;
+            bytes += LmHeadScale is null ? 0 : LmHeadScale.NumberOfElements * LmHeadScale.ElementSize;
             bytes += FinalNorm.NumberOfElements * FinalNorm.ElementSize;
             bytes += Config.HiddenSize * Embedding.ElementSize;
             return bytes;
@@ -79,6 +88,29 @@ public sealed class LlamaWeights : IDisposable
                 bias = Convert(b, dtype);
             }
 
+            if (precision == Precision.Int8)
+            {
+                (Tensor qkvQ, Tensor qkvS) = QuantizeRows(qkv);
+                (Tensor outQ, Tensor outS) = QuantizeRows(Required(p + "self_attn.o_proj.weight"));
+                (Tensor guQ, Tensor guS) = QuantizeRows(gateUp);
+                (Tensor downQ, Tensor downS) = QuantizeRows(Required(p + "mlp.down_proj.weight"));
+                layers[i] = new LayerWeights
+                {
+                    AttentionNorm = Convert(Required(p + "input_layernorm.weight"), ScalarType.Float32),
+                    Qkv = qkvQ,
+                    QkvScale = qkvS,
+                    QkvBias = bias,
+                    Output = outQ,
+                    OutputScale = outS,
+                    MlpNorm = Convert(Required(p + "post_attention_layernorm.weight"), ScalarType.Float32),
+                    GateUp = guQ,
+                    GateUpScale = guS,
+                    Down = downQ,
+                    DownScale = downS,
+                };
+                continue;
+            }
+
             layers[i] = new LayerWeights
             {
                 AttentionNorm = Convert(Required(p + "input_layernorm.weight"), ScalarType.Float32),
@@ -91,11 +123,39 @@ public sealed class LlamaWeights : IDisposable
             };
         }
 
+        Tensor finalNorm = Convert(Required("model.norm.weight"), ScalarType.Float32);
+        if (precision == Precision.Int8)
+        {
+            // The embedding is quantised per token row too: a row's scale serves the lookup and, when tied, the LM head's
+            // output channel of the same token.
+            (Tensor embQ, Tensor embS) = QuantizeRows(Required("model.embed_tokens.weight"));
+            (Tensor headQ, Tensor headS) = config.TieEmbeddings ? (embQ, embS) : QuantizeRows(Required("lm_head.weight"));
+            return new LlamaWeights(config, precision, embQ, headQ, finalNorm, layers, embS, headS);
+        }
+
         Tensor embedding = Convert(Required("model.embed_tokens.weight"), dtype);
         Tensor lmHead = config.TieEmbeddings ? embedding : Convert(Required("lm_head.weight"), dtype);
-        Tensor finalNorm = Convert(Required("model.norm.weight"), ScalarType.Float32);
         return new LlamaWeights(config, precision, embedding, lmHead, finalNorm, layers);
     }
+
+    /// <summary>
+    /// Symmetric per-row int8 (<see cref="Kernels.Int8Quantizer"/>'s rule, in libtorch ops): scale = max|w| / 127 per
+    /// row, q = round(w / scale) to nearest even, clamped to ±127; an all-zero row gets scale 0 and zeros.
+    /// </summary>
+    public static (Tensor Quantized, Tensor Scales) QuantizeRows(Tensor weight)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        Tensor w = weight.to(ScalarType.Float32);
+        Tensor scales = w.abs().amax([1]) / 127f;
+        Tensor safe = torch.where(scales > 0, scales, torch.ones_like(scales));
+        Tensor q = (w / safe.unsqueeze(1)).round().clamp(-127, 127).to(ScalarType.Int8).contiguous();
+        return (q.MoveToOuterDisposeScope(), scales.contiguous().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The weights a matrix stands for in fp32: itself, or q · scale per row for int8.</summary>
+    public static Tensor Dequantize(Tensor weight, Tensor? scales) =>
+        scales is null ? weight.to(ScalarType.Float32) : weight.to(ScalarType.Float32) * scales.unsqueeze(1);
 
     public void Dispose()
     {
@@ -109,7 +169,8 @@ public sealed class LlamaWeights : IDisposable
     private IEnumerable<Tensor> Distinct()
     {
         var seen = new HashSet<IntPtr>();
-        foreach (Tensor t in Layers.SelectMany(l => l.All()).Append(Embedding).Append(LmHead).Append(FinalNorm))
+        IEnumerable<Tensor> scales = new[] { EmbeddingScale, LmHeadScale }.OfType<Tensor>();
+        foreach (Tensor t in Layers.SelectMany(l => l.All()).Append(Embedding).Append(LmHead).Append(FinalNorm).Concat(scales))
         {
             if (seen.Add(t.Handle))
             {

@@ -45,13 +45,15 @@ public sealed class TorchForward
         using Tensor idTensor = torch.tensor(ids.ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64);
 
         // x: [1, T, d]
-        Tensor x = weights.Embedding.index_select(0, idTensor).unsqueeze(0).to(activations);
+        Tensor rows = weights.Embedding.index_select(0, idTensor);
+        Tensor x = (weights.EmbeddingScale is null ? rows : rows.to(ScalarType.Float32) * weights.EmbeddingScale.index_select(0, idTensor).unsqueeze(1))
+            .unsqueeze(0).to(activations);
         int q = config.QueryDim, kv = config.KvDim, hd = config.HeadDim;
         for (int layer = 0; layer < config.NumLayers; layer++)
         {
             LayerWeights w = weights.Layers[layer];
             Tensor h = RmsNorm(x, w.AttentionNorm);
-            Tensor qkv = Linear(h, w.Qkv, w.QkvBias);
+            Tensor qkv = Linear(h, w.Qkv, w.QkvBias, w.QkvScale);
             Tensor qh = rope.Apply(qkv.narrow(-1, 0, q).view(1, t, config.NumHeads, hd), start);
             Tensor kh = rope.Apply(qkv.narrow(-1, q, kv).view(1, t, config.NumKvHeads, hd), start);
             Tensor vh = qkv.narrow(-1, q + kv, kv).view(1, t, config.NumKvHeads, hd);
@@ -69,26 +71,37 @@ public sealed class TorchForward
                 ? FusedAttention(qt, keys, values, start)
                 : UnfusedAttention(qt, keys, values, start);
 
-            Tensor o = Linear(attn.transpose(1, 2).reshape(1, t, q), w.Output);
+            Tensor o = Linear(attn.transpose(1, 2).reshape(1, t, q), w.Output, scales: w.OutputScale);
             x = x + o;
 
             Tensor h2 = RmsNorm(x, w.MlpNorm);
-            Tensor gateUp = Linear(h2, w.GateUp);
+            Tensor gateUp = Linear(h2, w.GateUp, scales: w.GateUpScale);
             int inner = config.IntermediateSize;
             Tensor act = F.silu(gateUp.narrow(-1, 0, inner)) * gateUp.narrow(-1, inner, inner);
-            x = x + Linear(act, w.Down);
+            x = x + Linear(act, w.Down, scales: w.DownScale);
         }
 
         Tensor last = allLogits ? x[0] : x[0, -1];
-        Tensor logits = Linear(RmsNorm(last, weights.FinalNorm), weights.LmHead).to(ScalarType.Float32);
+        Tensor logits = Linear(RmsNorm(last, weights.FinalNorm), weights.LmHead, scales: weights.LmHeadScale).to(ScalarType.Float32);
         cache.Length = start + t;
         return logits.MoveToOuterDisposeScope();
     }
 
-    /// <summary>x · Wᵀ (+ b) in the activation dtype; weights stored in another dtype are converted for this call only.</summary>
-    private static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null) => weight.dtype == x.dtype
-        ? F.linear(x, weight, bias)
-        : F.linear(x, weight.to(x.dtype), bias?.to(x.dtype));
+    /// <summary>
+    /// x · Wᵀ (+ b) in the activation dtype; weights stored in another dtype are converted for this call only (int8
+    /// matrices dequantised with their row scales: on CPU prefill is a storage format question, as for bf16).
+    /// </summary>
+    private static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null, Tensor? scales = null)
+    {
+        if (scales is not null)
+        {
+            return F.linear(x, LlamaWeights.Dequantize(weight, scales).to(x.dtype), bias?.to(x.dtype));
+        }
+
+        return weight.dtype == x.dtype
+            ? F.linear(x, weight, bias)
+            : F.linear(x, weight.to(x.dtype), bias?.to(x.dtype));
+    }
 
     /// <summary>RMSNorm computed in fp32 (as reference implementations do), returned in x's dtype.</summary>
     private Tensor RmsNorm(Tensor x, Tensor weight)
