@@ -6,7 +6,7 @@ namespace Harness.Engines.Llama.Kernels;
 
 /// <summary>
 /// y[m, rows] = x[m, cols] · Wᵀ (+ bias) for a small batch of activation vectors, reading the weights from DRAM once
-/// per call. Weights are fp32, bf16 or int8 with a scale per row (<see cref="WeightFormat"/>). Decode is bound by weight bandwidth, so the loops are arranged to stream W once: rows are split into one
+/// per call. Weights are fp32, bf16, int8 with a scale per row or int4 with a scale per group (<see cref="WeightFormat"/>). Decode is bound by weight bandwidth, so the loops are arranged to stream W once: rows are split into one
 /// contiguous chunk per worker, and each worker walks its chunk row after row, one linear stream, applying each row
 /// (then in L1) to all m vectors before moving on; the vectors stay in L1 throughout.
 /// </summary>
@@ -76,6 +76,15 @@ public static unsafe class Gemv
                     break;
                 case WeightFormat.Int8:
                     StreamRows<Int8Loader>(start, end);
+                    break;
+                case WeightFormat.Int4 when weights.GroupSize == 32:
+                    StreamRows<Int4Loader<Int4Group32>>(start, end);
+                    break;
+                case WeightFormat.Int4 when weights.GroupSize == 64:
+                    StreamRows<Int4Loader<Int4Group64>>(start, end);
+                    break;
+                case WeightFormat.Int4:
+                    StreamRows<Int4Loader<Int4Group128>>(start, end);
                     break;
                 default:
                     throw new NotSupportedException($"weight format {weights.Format}");

@@ -102,3 +102,93 @@ internal readonly unsafe struct Int8Loader : IWeightLoader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float LoadScalar(byte* row, nint col) => ((sbyte*)row)[col];
 }
+
+/// <summary>Columns per scale group of an int4 matrix, as a type so each group size gets its own compiled loop.</summary>
+internal interface IInt4Group
+{
+    static abstract int Size { get; }
+}
+
+internal readonly struct Int4Group32 : IInt4Group
+{
+    public static int Size => 32;
+}
+
+internal readonly struct Int4Group64 : IInt4Group
+{
+    public static int Size => 64;
+}
+
+internal readonly struct Int4Group128 : IInt4Group
+{
+    public static int Size => 128;
+}
+
+/// <summary>
+/// Group-wise int4 (<see cref="Int4Layout"/>) widened to fp32 and multiplied by the group's scale, so the dot product
+/// sees the dequantised weights. Loads start on 32-column (Load512) or 16-column (LoadVector) boundaries, which never
+/// cross a group.
+/// </summary>
+internal readonly unsafe struct Int4Loader<TGroup> : IWeightLoader
+    where TGroup : struct, IInt4Group
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Load512(byte* row, nint col, out Vector512<float> lo, out Vector512<float> hi)
+    {
+        byte* group = Group(row, col, out float scale);
+        Vector128<byte> packed = Vector128.Load(group + (((col % TGroup.Size) / 32) * 16));
+        Vector128<byte> mask = Vector128.Create((byte)0x0F);
+        Vector512<int> eight = Vector512.Create(8);
+        Vector512<float> s = Vector512.Create(scale);
+        lo = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(packed & mask) - eight) * s;
+        hi = Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask) - eight) * s;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadVector(byte* row, nint col, out Vector<float> lo, out Vector<float> hi)
+    {
+        if (Avx2.IsSupported && Vector<float>.Count == 8)
+        {
+            byte* group = Group(row, col, out float scale);
+            nint within = col % TGroup.Size;
+            Vector128<byte> packed = Vector128.Load(group + ((within / 32) * 16));
+            Vector128<byte> nibbles = (within % 32) < 16
+                ? packed & Vector128.Create((byte)0x0F)
+                : Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & Vector128.Create((byte)0x0F);
+            Vector256<int> eight = Vector256.Create(8);
+            Vector256<float> s = Vector256.Create(scale);
+            lo = (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(nibbles) - eight) * s).AsVector();
+            hi = (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(nibbles, 8)) - eight) * s).AsVector();
+            return;
+        }
+
+        int n = Vector<float>.Count;
+        float* buffer = stackalloc float[2 * n];
+        for (int i = 0; i < 2 * n; i++)
+        {
+            buffer[i] = LoadScalar(row, col + i);
+        }
+
+        lo = Vector.Load(buffer);
+        hi = Vector.Load(buffer + n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadScalar(byte* row, nint col)
+    {
+        byte* group = Group(row, col, out float scale);
+        nint offset = col % TGroup.Size;
+        byte b = group[((offset / 32) * 16) + (offset % 16)];
+        int u = offset % 32 >= 16 ? b >> 4 : b & 0x0F;
+        return (u - 8) * scale;
+    }
+
+    // The group holding `col` and its scale.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte* Group(byte* row, nint col, out float scale)
+    {
+        byte* group = row + ((col / TGroup.Size) * ((TGroup.Size / 2) + sizeof(float)));
+        scale = Unsafe.ReadUnaligned<float>(group + (TGroup.Size / 2));
+        return group;
+    }
+}

@@ -13,4 +13,10 @@ public enum WeightFormat
 
     /// <summary>Signed 8-bit integers with one fp32 scale per row (symmetric, per output channel): w = q · scale[row].</summary>
     Int8,
+
+    /// <summary>
+    /// Signed 4-bit integers in groups of <see cref="WeightMatrix.GroupSize"/> columns (32, 64 or 128), each group with
+    /// its own fp32 scale: w = q · scale[group]; see <see cref="Int4Layout"/> for the bytes.
+    /// </summary>
+    Int4,
 }

@@ -9,7 +9,8 @@ public readonly unsafe struct WeightMatrix
     /// <param name="data">First element of row 0.</param>
     /// <param name="rowStride">Elements (not bytes) between row starts; 0 means Cols (dense).</param>
     /// <param name="rowScales">[rows] dequantisation scales; required for <see cref="WeightFormat.Int8"/>, else null.</param>
-    public WeightMatrix(void* data, int rows, int cols, WeightFormat format, int rowStride = 0, float* rowScales = null)
+    /// <param name="groupSize">Int4: columns per scale group (32, 64 or 128); else 0.</param>
+    public WeightMatrix(void* data, int rows, int cols, WeightFormat format, int rowStride = 0, float* rowScales = null, int groupSize = 0)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
@@ -30,8 +31,19 @@ public readonly unsafe struct WeightMatrix
             throw new ArgumentException("row scales go with the int8 format, and only with it", nameof(rowScales));
         }
 
+        if ((format == WeightFormat.Int4) != (groupSize != 0) || (groupSize != 0 && !Int4Layout.IsSupportedGroup(groupSize)))
+        {
+            throw new ArgumentException($"int4 needs a group size of 32, 64 or 128 (got {groupSize}); other formats take none", nameof(groupSize));
+        }
+
+        if (format == WeightFormat.Int4 && rowStride != cols)
+        {
+            throw new ArgumentException("int4 rows are packed densely", nameof(rowStride));
+        }
+
         Data = data;
         RowScales = rowScales;
+        GroupSize = groupSize;
         Rows = rows;
         Cols = cols;
         Format = format;
@@ -47,22 +59,27 @@ public readonly unsafe struct WeightMatrix
 
     public int Cols { get; }
 
+    /// <summary>Int4: columns per scale group; 0 for other formats.</summary>
+    public int GroupSize { get; }
+
     public WeightFormat Format { get; }
 
     /// <summary>Elements between the starts of consecutive rows.</summary>
     public int RowStride { get; }
 
-    public int BytesPerElement => Format switch
+    /// <summary>Bytes from one row's start to the next (int4: packed groups with their scales).</summary>
+    public long RowBytes => Format switch
     {
-        WeightFormat.F32 => sizeof(float),
-        WeightFormat.BF16 => sizeof(ushort),
-        WeightFormat.Int8 => sizeof(sbyte),
+        WeightFormat.F32 => (long)RowStride * sizeof(float),
+        WeightFormat.BF16 => (long)RowStride * sizeof(ushort),
+        WeightFormat.Int8 => RowStride,
+        WeightFormat.Int4 => Int4Layout.RowBytes(Cols, GroupSize),
         _ => throw new InvalidOperationException($"unknown weight format {Format}"),
     };
 
     /// <summary>Bytes a kernel streams to read the whole matrix once.</summary>
-    public long DataBytes => ((long)Rows * Cols * BytesPerElement) + (RowScales == null ? 0 : (long)Rows * sizeof(float));
+    public long DataBytes => (Rows * RowBytes) + (RowScales == null ? 0 : (long)Rows * sizeof(float));
 
     /// <summary>Address of the first element of <paramref name="row"/>.</summary>
-    public byte* RowPointer(int row) => (byte*)Data + ((long)row * RowStride * BytesPerElement);
+    public byte* RowPointer(int row) => (byte*)Data + (row * RowBytes);
 }

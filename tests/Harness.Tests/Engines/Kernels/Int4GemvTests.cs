@@ -1,0 +1,136 @@
+using Harness.Engines.Llama.Kernels;
+
+namespace Harness.Tests.Engines.Kernels;
+
+/// <summary>
+/// Group-wise int4 weights: the packing round trip and error bound, and the GEMV over packed rows against a
+/// double-precision product with the dequantised weights, on widths that do not fill the last group.
+/// </summary>
+public sealed unsafe class Int4GemvTests
+{
+    private const double Tolerance = 2e-5;
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(64)]
+    [InlineData(128)]
+    public void Each_weight_is_within_half_a_step_of_its_group_and_the_groups_largest_maps_to_7(int groupSize)
+    {
+        const int Rows = 5, Cols = 301;
+        float[] weights = KernelTestData.Uniform(Rows * Cols, seed: groupSize);
+        weights.AsSpan(Cols, Cols).Clear(); // an all-zero row
+        byte[] packed = Int4Layout.Quantize(weights, Rows, Cols, groupSize);
+        Assert.Equal(Rows * Int4Layout.RowBytes(Cols, groupSize), packed.Length);
+        Assert.Equal(((Cols + groupSize - 1) / groupSize) * ((groupSize / 2) + 4), Int4Layout.RowBytes(Cols, groupSize));
+        float[] back = Int4Layout.Dequantize(packed, Rows, Cols, groupSize);
+
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int g0 = 0; g0 < Cols; g0 += groupSize)
+            {
+                int n = Math.Min(groupSize, Cols - g0);
+                float max = weights.AsSpan((r * Cols) + g0, n).ToArray().Max(MathF.Abs);
+                float step = max / 7f;
+                for (int c = g0; c < g0 + n; c++)
+                {
+                    int i = (r * Cols) + c;
+                    Assert.True(Math.Abs(weights[i] - back[i]) <= (step * 0.5f * 1.0001f) + 1e-30f, $"w[{r},{c}] = {weights[i]}, dequantised {back[i]}, step {step}");
+                }
+
+                if (max > 0)
+                {
+                    // 7 · (max / 7) is max up to one rounding of each operation.
+                    float largest = back.AsSpan((r * Cols) + g0, n).ToArray().Max(MathF.Abs);
+                    Assert.InRange(largest, max * (1 - 1e-6f), max * (1 + 1e-6f));
+                }
+            }
+        }
+
+        Assert.All(back.AsSpan(Cols, Cols).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    public static TheoryData<int, int, int, int> Cases()
+    {
+        var data = new TheoryData<int, int, int, int>();
+        foreach ((int rows, int cols) in new[] { (37, 67), (3, 1), (301, 131), (45, 2100) })
+        {
+            foreach (int group in new[] { 32, 64, 128 })
+            {
+                foreach (int batch in new[] { 1, 3, Gemv.MaxBatch })
+                {
+                    data.Add(rows, cols, group, batch);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Matches_a_double_precision_product_with_the_dequantised_weights(int rows, int cols, int groupSize, int batch)
+    {
+        float[] weights = KernelTestData.Uniform(rows * cols, seed: (rows * 31) + cols);
+        byte[] packed = Int4Layout.Quantize(weights, rows, cols, groupSize);
+        float[] dequantised = Int4Layout.Dequantize(packed, rows, cols, groupSize);
+        float[] x = KernelTestData.Uniform(batch * cols, seed: 7);
+        float[] bias = KernelTestData.Uniform(rows, seed: 8);
+
+        using var pool = new KernelThreadPool(2);
+        foreach (VectorPath path in KernelTestData.AllPaths)
+        {
+            float[] y = new float[batch * rows];
+            fixed (byte* pw = packed)
+            fixed (float* px = x)
+            fixed (float* py = y)
+            fixed (float* pbias = bias)
+            {
+                var matrix = new WeightMatrix(pw, rows, cols, WeightFormat.Int4, groupSize: groupSize);
+                Gemv.Multiply(pool, matrix, px, batch, py, pbias, accumulate: false, path);
+            }
+
+            KernelTestData.AssertGemv(dequantised, x, bias, null, y, rows, cols, batch, Tolerance, $"path {path}, group {groupSize}");
+        }
+    }
+
+    [Fact]
+    public void A_vectors_result_does_not_depend_on_its_batch()
+    {
+        const int Rows = 45, Cols = 2100, Batch = Gemv.MaxBatch;
+        byte[] packed = Int4Layout.Quantize(KernelTestData.Uniform(Rows * Cols, seed: 3), Rows, Cols, 64);
+        float[] x = KernelTestData.Uniform(Batch * Cols, seed: 4);
+        float[] batched = new float[Batch * Rows];
+        float[] single = new float[Rows];
+        using var pool = new KernelThreadPool(2);
+        fixed (byte* pw = packed)
+        fixed (float* px = x)
+        fixed (float* pBatched = batched)
+        fixed (float* pSingle = single)
+        {
+            var matrix = new WeightMatrix(pw, Rows, Cols, WeightFormat.Int4, groupSize: 64);
+            Gemv.Multiply(pool, matrix, px, Batch, pBatched);
+            for (int j = 0; j < Batch; j++)
+            {
+                Gemv.Multiply(pool, matrix, px + (j * Cols), 1, pSingle);
+                for (int r = 0; r < Rows; r++)
+                {
+                    Assert.Equal(BitConverter.SingleToInt32Bits(single[r]), BitConverter.SingleToInt32Bits(batched[(j * Rows) + r]));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    [InlineData(48)]
+    public void Int4_needs_a_supported_group_size(int groupSize)
+    {
+        byte[] data = new byte[64];
+        fixed (byte* p = data)
+        {
+            byte* pointer = p;
+            Assert.Throws<ArgumentException>(() => new WeightMatrix(pointer, 1, 32, WeightFormat.Int4, groupSize: groupSize));
+        }
+    }
+}
