@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Harness.Engines.Llama.Kernels;
 using static TorchSharp.torch;
 
@@ -50,12 +48,12 @@ public sealed unsafe class KernelDecoder : IDecodeStep
             KernelMatrix.Of(l.Output, l.OutputScale),
             KernelMatrix.Of(l.GateUp, l.GateUpScale),
             KernelMatrix.Of(l.Down, l.DownScale),
-            FloatPointer(l.AttentionNorm),
-            FloatPointer(l.MlpNorm)))];
+            TensorMemory.Floats(l.AttentionNorm),
+            TensorMemory.Floats(l.MlpNorm)))];
         lmHead = KernelMatrix.Of(w.LmHead, w.LmHeadScale);
-        embeddingScales = w.EmbeddingScale is null ? null : FloatPointer(w.EmbeddingScale);
-        finalNorm = FloatPointer(w.FinalNorm);
-        embedding = BytePointer(w.Embedding);
+        embeddingScales = w.EmbeddingScale is null ? null : TensorMemory.Floats(w.EmbeddingScale);
+        finalNorm = TensorMemory.Floats(w.FinalNorm);
+        embedding = TensorMemory.Bytes(w.Embedding);
 
         x = Pinned(maxBatch * config.HiddenSize);
         h = Pinned(maxBatch * config.HiddenSize);
@@ -255,9 +253,6 @@ public sealed unsafe class KernelDecoder : IDecodeStep
         return copy;
     }
 
-    private static byte* BytePointer(Tensor t) => (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
-
-    private static float* FloatPointer(Tensor t) => (float*)BytePointer(t);
 
     private readonly struct LayerPointers(
         WeightMatrix qkv, float[]? qkvBias, WeightMatrix output, WeightMatrix gateUp, WeightMatrix down, float* attentionNorm, float* mlpNorm)

@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Harness.Engines.Llama.Kernels;
 using static TorchSharp.torch;
 
@@ -22,9 +20,7 @@ public static unsafe class KernelMatrix
             ScalarType.Int8 => WeightFormat.Int8,
             _ => throw new EngineException($"the decode kernels do not read {weight.dtype} weights"),
         };
-        float* rowScales = scales is null ? null : (float*)Pointer(scales);
-        return new WeightMatrix(Pointer(weight), (int)weight.shape[0], (int)weight.shape[1], format, rowScales: rowScales);
+        float* rowScales = scales is null ? null : TensorMemory.Floats(scales);
+        return new WeightMatrix(TensorMemory.Bytes(weight), (int)weight.shape[0], (int)weight.shape[1], format, rowScales: rowScales);
     }
-
-    private static void* Pointer(Tensor t) => Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 }

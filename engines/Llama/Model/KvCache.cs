@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Harness.Engines.Llama.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,10 +48,10 @@ public sealed unsafe class KvCache : IKvSequence, IDisposable
     public long UsedBytes => BytesPerToken * Length;
 
     /// <summary>Base of one layer's K, [kvHeads, capacity, headDim].</summary>
-    public float* KeysPointer(int layer) => Pointer(Keys[layer]);
+    public float* KeysPointer(int layer) => TensorMemory.Floats(Keys[layer]);
 
     /// <summary>Base of one layer's V, [kvHeads, capacity, headDim].</summary>
-    public float* ValuesPointer(int layer) => Pointer(Values[layer]);
+    public float* ValuesPointer(int layer) => TensorMemory.Floats(Values[layer]);
 
     public void Store(int layer, int position, float* key, float* value)
     {
@@ -89,6 +88,4 @@ public sealed unsafe class KvCache : IKvSequence, IDisposable
             t.Dispose();
         }
     }
-
-    private static float* Pointer(Tensor t) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 }
