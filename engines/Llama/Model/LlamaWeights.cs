@@ -139,18 +139,22 @@ public sealed class LlamaWeights : IDisposable
     }
 
     /// <summary>
-    /// Symmetric per-row int8 (<see cref="Kernels.Int8Quantizer"/>'s rule, in libtorch ops): scale = max|w| / 127 per
-    /// row, q = round(w / scale) to nearest even, clamped to ±127; an all-zero row gets scale 0 and zeros.
+    /// Int8 with one scale per row, by <see cref="Kernels.Int8Quantizer"/> (the rule the kernel tests check), written
+    /// straight into the tensors the model keeps: [rows, cols] int8 and [rows] fp32.
     /// </summary>
-    public static (Tensor Quantized, Tensor Scales) QuantizeRows(Tensor weight)
+    public static unsafe (Tensor Quantized, Tensor Scales) QuantizeRows(Tensor weight)
     {
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        Tensor w = weight.to(ScalarType.Float32);
-        Tensor scales = w.abs().amax([1]) / 127f;
-        Tensor safe = torch.where(scales > 0, scales, torch.ones_like(scales));
-        Tensor q = (w / safe.unsqueeze(1)).round().clamp(-127, 127).to(ScalarType.Int8).contiguous();
-        return (q.MoveToOuterDisposeScope(), scales.contiguous().MoveToOuterDisposeScope());
+        using Tensor w = weight.to(ScalarType.Float32).contiguous();
+        int rows = (int)w.shape[0], cols = (int)w.shape[1];
+        Tensor q = torch.empty([rows, cols], ScalarType.Int8);
+        Tensor scales = torch.empty([rows], ScalarType.Float32);
+        Kernels.Int8Quantizer.QuantizeRows(
+            new ReadOnlySpan<float>(TensorMemory.Floats(w), rows * cols),
+            rows,
+            cols,
+            new Span<sbyte>(TensorMemory.Bytes(q), rows * cols),
+            new Span<float>(TensorMemory.Floats(scales), rows));
+        return (q, scales);
     }
 
     /// <summary>The weights a matrix stands for in fp32: itself, or q · scale per row for int8.</summary>
