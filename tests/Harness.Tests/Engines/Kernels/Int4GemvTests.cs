@@ -96,27 +96,11 @@ public sealed unsafe class Int4GemvTests
     [Fact]
     public void A_vectors_result_does_not_depend_on_its_batch()
     {
-        const int Rows = 45, Cols = 2100, Batch = Gemv.MaxBatch;
+        const int Rows = 45, Cols = 2100;
         byte[] packed = Int4Layout.Quantize(KernelTestData.Uniform(Rows * Cols, seed: 3), Rows, Cols, 64);
-        float[] x = KernelTestData.Uniform(Batch * Cols, seed: 4);
-        float[] batched = new float[Batch * Rows];
-        float[] single = new float[Rows];
-        using var pool = new KernelThreadPool(2);
         fixed (byte* pw = packed)
-        fixed (float* px = x)
-        fixed (float* pBatched = batched)
-        fixed (float* pSingle = single)
         {
-            var matrix = new WeightMatrix(pw, Rows, Cols, WeightFormat.Int4, groupSize: 64);
-            Gemv.Multiply(pool, matrix, px, Batch, pBatched);
-            for (int j = 0; j < Batch; j++)
-            {
-                Gemv.Multiply(pool, matrix, px + (j * Cols), 1, pSingle);
-                for (int r = 0; r < Rows; r++)
-                {
-                    Assert.Equal(BitConverter.SingleToInt32Bits(single[r]), BitConverter.SingleToInt32Bits(batched[(j * Rows) + r]));
-                }
-            }
+            KernelTestData.AssertBatchInvariant(new WeightMatrix(pw, Rows, Cols, WeightFormat.Int4, groupSize: 64), KernelTestData.Uniform(Gemv.MaxBatch * Cols, seed: 4));
         }
     }
 

@@ -58,4 +58,33 @@ internal static class KernelTestData
             }
         }
     }
+
+    /// <summary>
+    /// Continuous batching must reproduce single-stream outputs exactly: every vector's result from one call over a
+    /// full batch must equal, bit for bit, its result alone. x is [Gemv.MaxBatch, matrix.Cols].
+    /// </summary>
+    public static unsafe void AssertBatchInvariant(in WeightMatrix matrix, float[] x, float[]? bias = null)
+    {
+        int rows = matrix.Rows, cols = matrix.Cols, batch = Gemv.MaxBatch;
+        float[] batched = new float[batch * rows];
+        float[] single = new float[rows];
+        using var pool = new KernelThreadPool(2);
+        fixed (float* px = x)
+        fixed (float* pbias = bias)
+        fixed (float* pBatched = batched)
+        fixed (float* pSingle = single)
+        {
+            Gemv.Multiply(pool, matrix, px, batch, pBatched, pbias);
+            for (int j = 0; j < batch; j++)
+            {
+                Gemv.Multiply(pool, matrix, px + (j * cols), 1, pSingle, pbias);
+                for (int r = 0; r < rows; r++)
+                {
+                    Assert.True(
+                        BitConverter.SingleToInt32Bits(single[r]) == BitConverter.SingleToInt32Bits(batched[(j * rows) + r]),
+                        $"{matrix.Format} row {r} vector {j}: {single[r]} alone vs {batched[(j * rows) + r]} in a batch");
+                }
+            }
+        }
+    }
 }
