@@ -20,9 +20,15 @@ public static class LlamaEngineFactory
     public static IReadOnlyList<string> ExtraOptions { get; } =
         ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens"];
 
-    public static LlamaEngine Create(string modelSpec, EngineOptions options)
+    /// <summary>
+    /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
+    /// refused before any weights are loaded.
+    /// </summary>
+    /// <exception cref="EngineException">The first bad option, in one line.</exception>
+    public static ServingOptions Validate(EngineOptions options)
     {
-        Precision precision = PrecisionNames.Parse(options.Precision);
+        ArgumentNullException.ThrowIfNull(options);
+        PrecisionNames.Parse(options.Precision);
         AttentionKind attention = AttentionKindNames.Parse(options.Attention);
         DecodePath decode = ParseDecodePath(options);
         if (options.TensorParallel != 1)
@@ -35,14 +41,22 @@ public static class LlamaEngineFactory
             throw new EngineException($"unknown engine option '{unknown}' (this engine reads: {string.Join(", ", ExtraOptions)})");
         }
 
-        ServingOptions serving = ServingOptions.Parse(options);
-        serving.CheckAgainst(attention, decode);
-
         if (!options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
         {
             throw new EngineException($"device '{options.Device}' is not available: this build runs on cpu (build with -p:TorchBackend=cuda and a CUDA libtorch package for GPUs)");
         }
 
+        ServingOptions serving = ServingOptions.Parse(options);
+        serving.CheckAgainst(attention, decode);
+        return serving;
+    }
+
+    public static LlamaEngine Create(string modelSpec, EngineOptions options)
+    {
+        ServingOptions serving = Validate(options);
+        Precision precision = PrecisionNames.Parse(options.Precision);
+        AttentionKind attention = AttentionKindNames.Parse(options.Attention);
+        DecodePath decode = ParseDecodePath(options);
         ModelSpec spec = ModelSpec.Parse(modelSpec);
         TorchRuntime.EnsureInitialized();
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;

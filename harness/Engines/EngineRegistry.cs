@@ -15,6 +15,20 @@ internal static class EngineRegistry
         _ => throw new EngineException($"unknown engine '{engine}' (available: {string.Join(", ", Names)})"),
     };
 
+    /// <summary>Checks one variant's options without building anything (no model is loaded).</summary>
+    /// <exception cref="EngineException">The first bad option, in one line.</exception>
+    public static void Validate(EngineOptions options, string engine = Default)
+    {
+        switch (engine)
+        {
+            case Default:
+                LlamaEngineFactory.Validate(options);
+                break;
+            default:
+                throw new EngineException($"unknown engine '{engine}' (available: {string.Join(", ", Names)})");
+        }
+    }
+
     public static EngineCapabilities Describe(string engine = Default) => engine switch
     {
         Default => LlamaEngine.DescribeCapabilities(LlamaEngineFactory.DefaultContextCap),

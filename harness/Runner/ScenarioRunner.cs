@@ -40,6 +40,21 @@ internal sealed class ScenarioRunner
         Func<string, EngineOptions, IInferenceEngine> build = _options.BuildEngine ?? DefaultBuilder(_scenario.Engine.Name);
         EngineCapabilities? capabilities = _options.BuildEngine is null ? EngineRegistry.Describe(_scenario.Engine.Name) : null;
         var variants = VariantMatrix.Expand(_scenario.Engine).Select(v => (Variant: v, Options: EngineOptionsBinder.Bind(v.Config, capabilities))).ToList();
+        if (_options.BuildEngine is null)
+        {
+            // A misspelt or contradictory option fails every variant alike: refuse the scenario before anything runs.
+            foreach ((EngineVariant variant, EngineOptions options) in variants)
+            {
+                try
+                {
+                    EngineRegistry.Validate(options, _scenario.Engine.Name);
+                }
+                catch (EngineException ex)
+                {
+                    throw new HarnessInputException($"variant '{variant.Name}': {ex.Message}");
+                }
+            }
+        }
         WorkloadPlan plan = WorkloadFactory.Plan(_scenario);
 
         var state = new RunState(plan);

@@ -64,6 +64,17 @@ public sealed class ScenarioRunnerTests
         Assert.Equal(10, outcome.Result.Variants[1].Metrics.Completed);
     }
 
+    [Theory]
+    [InlineData("kv_budget_bytez: 5", "variant 'fp32': unknown engine option 'kv_budget_bytez'")]
+    [InlineData("prefix_cache: on", "variant 'fp32': prefix_cache needs kv_layout: paged")]
+    public async Task ABadEngineOptionRefusesTheScenarioBeforeAnythingRuns(string option, string message)
+    {
+        // No BuildEngine: the real registry checks the options, and must do so before it loads any model.
+        Scenario scenario = RunnerTestData.Scenario(TwoVariants.Replace("engine:\n", $"engine:\n  options:\n    {option}\n", StringComparison.Ordinal));
+        HarnessInputException ex = await Assert.ThrowsAsync<HarnessInputException>(() => new ScenarioRunner(scenario, new ScenarioRunnerOptions { Environment = Environment }).RunAsync());
+        Assert.StartsWith(message, ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CancellingReturnsFinishedRecordsAsAnIncompleteRun()
     {
