@@ -11,7 +11,7 @@ namespace Harness.Engines.Llama;
 /// through libtorch and decode through the selected decode path; each token is streamed with the time it became
 /// ready, and the scheduler's steps and request events are kept for <see cref="IEngineTelemetry"/>.
 /// </summary>
-public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry
+public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceScorer
 {
     private readonly Channel<PendingRequest> queue = Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread loop;
@@ -87,6 +87,26 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry
 
     public EngineTrace Drain() => trace.Drain();
 
+    public int VocabSize => Model.Config.VocabSize;
+
+    public float[] ScoreSequence(IReadOnlyList<int> ids)
+    {
+        if (ids.Count == 0)
+        {
+            throw new EngineException("cannot score an empty sequence");
+        }
+
+        if (ids.Count > Model.MaxContext)
+        {
+            throw new EngineException($"a sequence of {ids.Count} tokens does not fit the context of {Model.MaxContext}");
+        }
+
+        int[] tokens = [.. ids];
+        CheckVocabulary("scored sequence", tokens);
+        using TorchSharp.torch.Tensor logits = Model.SequenceLogits(tokens);
+        return logits.data<float>().ToArray();
+    }
+
     public void Dispose()
     {
         queue.Writer.TryComplete();
@@ -112,12 +132,17 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry
             throw new EngineException($"request {request.Id}: prompt of {request.PromptIds.Count} tokens does not fit the context of {Model.MaxContext}");
         }
 
+        CheckVocabulary($"request {request.Id}", request.PromptIds);
+    }
+
+    private void CheckVocabulary(string what, IEnumerable<int> ids)
+    {
         int vocab = Model.Config.VocabSize;
-        foreach (int id in request.PromptIds)
+        foreach (int id in ids)
         {
             if ((uint)id >= (uint)vocab)
             {
-                throw new EngineException($"request {request.Id}: token id {id} is outside the vocabulary [0, {vocab})");
+                throw new EngineException($"{what}: token id {id} is outside the vocabulary [0, {vocab})");
             }
         }
     }
