@@ -18,7 +18,7 @@ public static class LlamaEngineFactory
 
     /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
     public static IReadOnlyList<string> ExtraOptions { get; } =
-        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens"];
+        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", "group_size"];
 
     /// <summary>
     /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
@@ -46,6 +46,7 @@ public static class LlamaEngineFactory
             throw new EngineException($"device '{options.Device}' is not available: this build runs on cpu (build with -p:TorchBackend=cuda and a CUDA libtorch package for GPUs)");
         }
 
+        ParseGroupSize(options);
         ServingOptions serving = ServingOptions.Parse(options);
         serving.CheckAgainst(attention, decode);
         return serving;
@@ -70,7 +71,7 @@ public static class LlamaEngineFactory
             checkpoint.Validate();
             config = checkpoint.Config;
             tokenizerJson = checkpoint.TokenizerJsonPath;
-            weights = LlamaWeights.Create(config, precision, checkpoint.TryGet);
+            weights = LlamaWeights.Create(config, precision, checkpoint.TryGet, ParseGroupSize(options));
         }
 
         if (options.MaxContext > config.MaxPositions)
@@ -91,6 +92,23 @@ public static class LlamaEngineFactory
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// group_size: int4 columns per scale (32, 64 or 128). Other precisions accept and ignore it, so one scenario matrix
+    /// can set it once across precisions.
+    /// </summary>
+    private static int ParseGroupSize(EngineOptions options)
+    {
+        string? text = options.Extra?.GetValueOrDefault("group_size");
+        if (text is null)
+        {
+            return LlamaWeights.DefaultGroupSize;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size) && Int4Layout.IsSupportedGroup(size)
+            ? size
+            : throw new EngineException($"group_size must be 32, 64 or 128, got '{text}'");
     }
 
     private static DecodePath ParseDecodePath(EngineOptions options)

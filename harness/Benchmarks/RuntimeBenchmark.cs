@@ -33,6 +33,9 @@ internal sealed class RuntimeBenchmark
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Int4: columns per scale group.</summary>
+    public int GroupSize { get; init; } = LlamaWeights.DefaultGroupSize;
+
     /// <summary>Batch sizes for the batched-decode curve (empty = skip): B sequences decoded per step.</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [];
 
@@ -64,7 +67,7 @@ internal sealed class RuntimeBenchmark
             foreach (Precision precision in Precisions)
             {
                 log($"building {precision.Name()} weights...");
-                LlamaWeights weights = LlamaWeights.Create(config, precision, checkpoint.TryGet);
+                LlamaWeights weights = LlamaWeights.Create(config, precision, checkpoint.TryGet, GroupSize);
                 variants.Add((
                     precision,
                     weights,

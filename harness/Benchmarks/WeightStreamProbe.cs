@@ -21,15 +21,16 @@ internal static unsafe class WeightStreamProbe
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(pool);
         List<(WeightMatrix Matrix, bool Accumulate)> steps = [];
-        foreach (LayerWeights layer in weights.Layers)
+        for (int layer = 0; layer < weights.Layers.Count; layer++)
         {
-            steps.Add((KernelMatrix.Of(layer.Qkv, layer.QkvScale), false));
-            steps.Add((KernelMatrix.Of(layer.Output, layer.OutputScale), true));
-            steps.Add((KernelMatrix.Of(layer.GateUp, layer.GateUpScale), false));
-            steps.Add((KernelMatrix.Of(layer.Down, layer.DownScale), true));
+            (WeightMatrix qkv, WeightMatrix output, WeightMatrix gateUp, WeightMatrix down) = KernelMatrix.Layer(weights, layer);
+            steps.Add((qkv, false));
+            steps.Add((output, true));
+            steps.Add((gateUp, false));
+            steps.Add((down, true));
         }
 
-        steps.Add((KernelMatrix.Of(weights.LmHead, weights.LmHeadScale), false));
+        steps.Add((KernelMatrix.LmHead(weights), false));
         int width = steps.Max(s => Math.Max(s.Matrix.Rows, s.Matrix.Cols));
         float[] x = GC.AllocateArray<float>(width, pinned: true);
         float[] y = GC.AllocateArray<float>(width, pinned: true);

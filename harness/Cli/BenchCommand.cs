@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Harness.Benchmarks;
+using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Cli;
@@ -21,10 +22,11 @@ internal static class BenchCommand
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes for the batched-decode curve, e.g. 1,2,4,8 (empty = skip).", DefaultValueFactory = _ => string.Empty };
         var threads = new Option<int>("--threads") { Description = "0 = one per core.", DefaultValueFactory = _ => 0 };
         var probeMiB = new Option<int>("--probe-mib") { Description = "Size of each bandwidth-probe array.", DefaultValueFactory = _ => 256 };
+        var groupSize = new Option<int>("--group-size") { Description = "Int4 columns per scale: 32, 64 or 128.", DefaultValueFactory = _ => LlamaWeights.DefaultGroupSize };
         var json = new Option<string?>("--json") { Description = "Also write the full result (with raw samples) to this JSON file." };
 
         var command = new Command("bench", "Measure single-stream prefill/decode speed per precision against the memory-bandwidth roofline.");
-        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, batchSizes, threads, probeMiB, json })
+        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, batchSizes, threads, probeMiB, groupSize, json })
         {
             command.Options.Add(o);
         }
@@ -35,6 +37,11 @@ internal static class BenchCommand
             if (reps < 1 || parse.GetValue(promptTokens) < 1 || parse.GetValue(decodeTokens) < 1 || parse.GetValue(probeMiB) < 1)
             {
                 throw new HarnessInputException("--repetitions, --prompt-tokens, --decode-tokens and --probe-mib must be positive");
+            }
+
+            if (!Int4Layout.IsSupportedGroup(parse.GetValue(groupSize)))
+            {
+                throw new HarnessInputException($"--group-size must be 32, 64 or 128, got {parse.GetValue(groupSize)}");
             }
 
             var benchmark = new RuntimeBenchmark
@@ -49,6 +56,7 @@ internal static class BenchCommand
                 BatchSizes = ParseBatchSizes(parse.GetValue(batchSizes)!),
                 Threads = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount,
                 ProbeArrayBytes = (long)parse.GetValue(probeMiB) << 20,
+                GroupSize = parse.GetValue(groupSize),
             };
             RuntimeBenchmarkResult result = benchmark.Run(line => Console.Error.WriteLine(line));
             Console.WriteLine(result.ToMarkdown());

@@ -6,7 +6,7 @@ namespace Harness.Engines.Llama.Kernels;
 
 /// <summary>
 /// y[m, rows] = x[m, cols] · Wᵀ (+ bias) for a small batch of activation vectors, reading the weights from DRAM once
-/// per call. Weights are fp32, bf16, int8 with a scale per row or int4 with a scale per group (<see cref="WeightFormat"/>). Decode is bound by weight bandwidth, so the loops are arranged to stream W once: rows are split into one
+/// per call. Weights are fp32, bf16, fp16, int8 with a scale per row or int4 with a scale per group (<see cref="WeightFormat"/>). Decode is bound by weight bandwidth, so the loops are arranged to stream W once: rows are split into one
 /// contiguous chunk per worker, and each worker walks its chunk row after row, one linear stream, applying each row
 /// (then in L1) to all m vectors before moving on; the vectors stay in L1 throughout.
 /// </summary>
@@ -61,6 +61,51 @@ public static unsafe class Gemv
         }
     }
 
+    /// <summary>
+    /// Writes row <paramref name="row"/> of the matrix as the fp32 values it stands for (int8 times its row scale, int4
+    /// times its group scales): an embedding lookup through the same loaders the products use.
+    /// </summary>
+    public static void DequantizeRow(in WeightMatrix weights, int row, float* output, VectorPath path = VectorPath.Auto)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, weights.Rows);
+        SimdLevel level = SimdLevels.Resolve(path);
+        byte* data = weights.RowPointer(row);
+        int cols = weights.Cols;
+        switch (weights.Format)
+        {
+            case WeightFormat.F32:
+                Widen<F32Loader>(level, data, 0, cols, output);
+                break;
+            case WeightFormat.BF16:
+                Widen<Bf16Loader>(level, data, 0, cols, output);
+                break;
+            case WeightFormat.F16:
+                Widen<F16Loader>(level, data, 0, cols, output);
+                break;
+            case WeightFormat.Int8:
+                Widen<Int8Loader>(level, data, 0, cols, output);
+                float scale = weights.RowScales[row];
+                for (int c = 0; c < cols; c++)
+                {
+                    output[c] *= scale;
+                }
+
+                break;
+            case WeightFormat.Int4 when weights.GroupSize == 32:
+                Widen<Int4Loader<Int4Group32>>(level, data, 0, cols, output);
+                break;
+            case WeightFormat.Int4 when weights.GroupSize == 64:
+                Widen<Int4Loader<Int4Group64>>(level, data, 0, cols, output);
+                break;
+            case WeightFormat.Int4:
+                Widen<Int4Loader<Int4Group128>>(level, data, 0, cols, output);
+                break;
+            default:
+                throw new NotSupportedException($"weight format {weights.Format}");
+        }
+    }
+
     private readonly struct Body(
         WeightMatrix weights, float* x, int batch, float* y, float* bias, bool accumulate, SimdLevel level) : IKernelBody
     {
@@ -73,6 +118,9 @@ public static unsafe class Gemv
                     break;
                 case WeightFormat.BF16:
                     StreamRows<Bf16Loader>(start, end);
+                    break;
+                case WeightFormat.F16:
+                    StreamRows<F16Loader>(start, end);
                     break;
                 case WeightFormat.Int8:
                     StreamRows<Int8Loader>(start, end);

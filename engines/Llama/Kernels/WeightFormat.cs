@@ -11,6 +11,9 @@ public enum WeightFormat
     /// <summary>bfloat16 stored as ushort: the upper 16 bits of an fp32, 2 bytes per element.</summary>
     BF16,
 
+    /// <summary>IEEE fp16 stored as ushort, 2 bytes per element, widened to fp32 for the arithmetic.</summary>
+    F16,
+
     /// <summary>Signed 8-bit integers with one fp32 scale per row (symmetric, per output channel): w = q · scale[row].</summary>
     Int8,
 

@@ -71,7 +71,7 @@ public readonly unsafe struct WeightMatrix
     public long RowBytes => Format switch
     {
         WeightFormat.F32 => (long)RowStride * sizeof(float),
-        WeightFormat.BF16 => (long)RowStride * sizeof(ushort),
+        WeightFormat.BF16 or WeightFormat.F16 => (long)RowStride * sizeof(ushort),
         WeightFormat.Int8 => RowStride,
         WeightFormat.Int4 => Int4Layout.RowBytes(Cols, GroupSize),
         _ => throw new InvalidOperationException($"unknown weight format {Format}"),

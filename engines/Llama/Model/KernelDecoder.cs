@@ -20,10 +20,11 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     private readonly AttentionShape shape;
     private readonly LayerPointers[] layers;
     private readonly WeightMatrix lmHead;
+    private readonly WeightMatrix embeddingMatrix;
+
+    // Int4 and int8-dynamic: activations rounded to int8 before each integer product (null for the float paths).
+    private readonly QuantizedActivations? quantized;
     private readonly float* finalNorm;
-    private readonly WeightFormat format;
-    private readonly byte* embedding;
-    private readonly float* embeddingScales;
 
     // Per-step activations for up to MaxBatch sequences, pinned once, row b for sequence b: x [B, d] residual stream,
     // h [B, d] normed, qkv [B, q + 2kv], attention [B, q], gateUp [B, 2i], act [B, i] (SwiGLU output),
@@ -40,20 +41,29 @@ public sealed unsafe class KernelDecoder : IDecodeStep
         MaxBatch = maxBatch;
         config = model.Config;
         LlamaWeights w = model.Weights;
-        format = w.Precision.Format();
         shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
-        layers = [.. w.Layers.Select(l => new LayerPointers(
-            KernelMatrix.Of(l.Qkv, l.QkvScale),
-            l.QkvBias is null ? null : PinnedCopy(l.QkvBias),
-            KernelMatrix.Of(l.Output, l.OutputScale),
-            KernelMatrix.Of(l.GateUp, l.GateUpScale),
-            KernelMatrix.Of(l.Down, l.DownScale),
-            TensorMemory.Floats(l.AttentionNorm),
-            TensorMemory.Floats(l.MlpNorm)))];
-        lmHead = KernelMatrix.Of(w.LmHead, w.LmHeadScale);
-        embeddingScales = w.EmbeddingScale is null ? null : TensorMemory.Floats(w.EmbeddingScale);
+        layers = new LayerPointers[config.NumLayers];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            LayerWeights l = w.Layers[i];
+            (WeightMatrix qkvW, WeightMatrix outputW, WeightMatrix gateUpW, WeightMatrix downW) = KernelMatrix.Layer(w, i);
+            layers[i] = new LayerPointers(
+                qkvW,
+                l.QkvBias is null ? null : PinnedCopy(l.QkvBias),
+                outputW,
+                gateUpW,
+                downW,
+                TensorMemory.Floats(l.AttentionNorm),
+                TensorMemory.Floats(l.MlpNorm));
+        }
+
+        lmHead = KernelMatrix.LmHead(w);
+        embeddingMatrix = KernelMatrix.Embedding(w);
+        if (w.Precision.QuantizesActivations())
+        {
+            quantized = new QuantizedActivations(Gemv.MaxBatch, Math.Max(config.HiddenSize, Math.Max(config.QueryDim, config.IntermediateSize)));
+        }
         finalNorm = TensorMemory.Floats(w.FinalNorm);
-        embedding = TensorMemory.Bytes(w.Embedding);
 
         x = Pinned(maxBatch * config.HiddenSize);
         h = Pinned(maxBatch * config.HiddenSize);
@@ -203,43 +213,42 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     }
 
     // y [B, rows] = x [B, cols] · Wᵀ in passes of at most Gemv.MaxBatch vectors (each pass streams W once).
+    // With quantised activations, int4 matrices take them per 32-column block and int8 ones per token.
     private void Multiply(in WeightMatrix w, float* input, int batch, float* output, float* bias = null, bool accumulate = false)
     {
         for (int b = 0; b < batch; b += Gemv.MaxBatch)
         {
             int n = Math.Min(Gemv.MaxBatch, batch - b);
-            Gemv.Multiply(pool, w, input + ((nint)b * w.Cols), n, output + ((nint)b * w.Rows), bias, accumulate);
+            float* x = input + ((nint)b * w.Cols);
+            float* y = output + ((nint)b * w.Rows);
+            if (quantized is null || w.Format is not (WeightFormat.Int8 or WeightFormat.Int4))
+            {
+                Gemv.Multiply(pool, w, x, n, y, bias, accumulate);
+                continue;
+            }
+
+            if (w.Format == WeightFormat.Int4)
+            {
+                quantized.QuantizeBlocks(x, n, w.Cols);
+            }
+            else
+            {
+                quantized.QuantizePerToken(x, n, w.Cols);
+            }
+
+            QuantizedGemv.Multiply(pool, w, quantized, y, bias, accumulate);
         }
     }
 
     /// <summary>Stops the decoder's worker threads; the weights belong to the model.</summary>
     public void Dispose() => pool.Dispose();
 
+    // One embedding row in fp32, exactly as the matrix stores it (a quantised row dequantised by its kernel loader).
     private void LoadEmbedding(int id, Span<float> row)
     {
-        int d = config.HiddenSize;
-        if (format == WeightFormat.F32)
+        fixed (float* target = row)
         {
-            new ReadOnlySpan<float>(embedding + ((long)id * d * sizeof(float)), d).CopyTo(row);
-            return;
-        }
-
-        if (format == WeightFormat.Int8)
-        {
-            sbyte* q = (sbyte*)embedding + ((long)id * d);
-            float scale = embeddingScales[id];
-            for (int i = 0; i < d; i++)
-            {
-                row[i] = q[i] * scale;
-            }
-
-            return;
-        }
-
-        ushort* source = (ushort*)embedding + ((long)id * d);
-        for (int i = 0; i < d; i++)
-        {
-            row[i] = BitConverter.Int32BitsToSingle(source[i] << 16);
+            Gemv.DequantizeRow(embeddingMatrix, id, target);
         }
     }
 

@@ -10,6 +10,7 @@ namespace Harness.Engines.Llama.Model;
 public sealed class LlamaModel : IDisposable
 {
     private readonly TorchForward torchForward;
+    private readonly IntegerLinear? integerLinear;
     private readonly IDecodeStep? kernels;
     private readonly bool ownsWeights;
 
@@ -23,7 +24,12 @@ public sealed class LlamaModel : IDisposable
         Attention = attention;
         DecodePath = decodePath;
         Rope = new RotaryEmbedding(Config, maxContext);
-        torchForward = new TorchForward(weights, Rope);
+        if (weights.Precision == Precision.Int8Dynamic)
+        {
+            integerLinear = new IntegerLinear(torch.get_num_threads(), Math.Max(Config.HiddenSize, Math.Max(Config.QueryDim, Config.IntermediateSize)));
+        }
+
+        torchForward = new TorchForward(weights, Rope, integerLinear);
         if (decodePath == DecodePath.Kernels)
         {
             kernels = (kernelDecoder ?? throw new EngineException("the kernel decode path needs a kernel decoder")).Create(this);
@@ -132,6 +138,7 @@ public sealed class LlamaModel : IDisposable
     public void Dispose()
     {
         kernels?.Dispose();
+        integerLinear?.Dispose();
         Rope.Dispose();
         if (ownsWeights)
         {

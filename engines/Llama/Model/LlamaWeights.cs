@@ -10,10 +10,14 @@ namespace Harness.Engines.Llama.Model;
 /// </summary>
 public sealed class LlamaWeights : IDisposable
 {
-    private LlamaWeights(LlamaConfig config, Precision precision, Tensor embedding, Tensor lmHead, Tensor finalNorm, LayerWeights[] layers, Tensor? embeddingScale = null, Tensor? lmHeadScale = null)
+    /// <summary>Int4 group size when none is asked for: 32 columns per scale, as llama.cpp's Q4_0 and gpt-fast's default.</summary>
+    public const int DefaultGroupSize = 32;
+
+    private LlamaWeights(LlamaConfig config, Precision precision, int groupSize, Tensor embedding, Tensor lmHead, Tensor finalNorm, LayerWeights[] layers, Tensor? embeddingScale = null, Tensor? lmHeadScale = null)
     {
         Config = config;
         Precision = precision;
+        GroupSize = groupSize;
         Embedding = embedding;
         EmbeddingScale = embeddingScale;
         LmHead = lmHead;
@@ -26,7 +30,10 @@ public sealed class LlamaWeights : IDisposable
 
     public Precision Precision { get; }
 
-    /// <summary>[vocab, d] in the compute precision.</summary>
+    /// <summary>Int4: columns per scale group (32, 64 or 128); 0 for other precisions.</summary>
+    public int GroupSize { get; }
+
+    /// <summary>[vocab, d] in the compute precision (int4: [vocab, packed row bytes] uint8, see <see cref="Kernels.Int4Layout"/>).</summary>
     public Tensor Embedding { get; }
 
     /// <summary>Int8: [vocab] fp32 row scales of <see cref="Embedding"/>; null for float precisions.</summary>
@@ -58,7 +65,8 @@ public sealed class LlamaWeights : IDisposable
             bytes += LmHead.NumberOfElements * LmHead.ElementSize;
             bytes += LmHeadScale is null ? 0 : LmHeadScale.NumberOfElements * LmHeadScale.ElementSize;
             bytes += FinalNorm.NumberOfElements * FinalNorm.ElementSize;
-            bytes += Config.HiddenSize * Embedding.ElementSize;
+            bytes += Embedding.shape[1] * Embedding.ElementSize;
+            bytes += EmbeddingScale is null ? 0 : EmbeddingScale.ElementSize;
             return bytes;
         }
     }
@@ -67,13 +75,46 @@ public sealed class LlamaWeights : IDisposable
     /// Builds inference weights from checkpoint tensors named as in Hugging Face Llama checkpoints.
     /// <paramref name="tensor"/> returns a stored tensor by name (any float dtype), or null when absent.
     /// </summary>
-    public static LlamaWeights Create(LlamaConfig config, Precision precision, Func<string, Tensor?> tensor)
+    /// <param name="groupSize">Int4: columns per scale group (32, 64 or 128); ignored by other precisions.</param>
+    public static LlamaWeights Create(LlamaConfig config, Precision precision, Func<string, Tensor?> tensor, int groupSize = DefaultGroupSize)
     {
+        if (precision != Precision.Int4)
+        {
+            groupSize = 0;
+        }
+        else if (!Kernels.Int4Layout.IsSupportedGroup(groupSize))
+        {
+            throw new EngineException($"int4 group size must be 32, 64 or 128, got {groupSize}");
+        }
+
         ScalarType dtype = precision.DType();
         using var noGrad = torch.no_grad();
 
         Tensor Required(string name) => tensor(name) ?? throw new EngineException($"checkpoint is missing tensor '{name}'");
         Tensor Convert(Tensor t, ScalarType to) => t.dtype == to && t.is_contiguous() ? t.alias() : t.to(to).contiguous();
+
+        // Every matrix (and the embedding, whose rows double as the tied LM head's output channels) is stored by one rule
+        // per precision: the float dtype, int8 with a scale per row, or packed int4 groups with their scales inline.
+        (Tensor Data, Tensor? Scale) Matrix(Tensor w) => precision switch
+        {
+            Precision.Int8 or Precision.Int8Dynamic => QuantizeRows(w),
+            Precision.Int4 => (QuantizeGroups(w, groupSize), null),
+            Precision.Fp16 => (Finite(Convert(w, dtype)), null),
+            _ => (Convert(w, dtype), null),
+        };
+
+        // fp16 tops out at 65504: a weight beyond it would become infinite (the kernels' fp16 widening assumes finite values).
+        static Tensor Finite(Tensor half)
+        {
+            using Tensor finite = torch.isfinite(half).all();
+            if (!finite.item<bool>())
+            {
+                half.Dispose();
+                throw new EngineException("the checkpoint holds weights beyond fp16's range (|w| > 65504); use bf16 or fp32");
+            }
+
+            return half;
+        }
 
         var layers = new LayerWeights[config.NumLayers];
         for (int i = 0; i < config.NumLayers; i++)
@@ -88,54 +129,33 @@ public sealed class LlamaWeights : IDisposable
                 bias = Convert(b, dtype);
             }
 
-            if (precision == Precision.Int8)
-            {
-                (Tensor qkvQ, Tensor qkvS) = QuantizeRows(qkv);
-                (Tensor outQ, Tensor outS) = QuantizeRows(Required(p + "self_attn.o_proj.weight"));
-                (Tensor guQ, Tensor guS) = QuantizeRows(gateUp);
-                (Tensor downQ, Tensor downS) = QuantizeRows(Required(p + "mlp.down_proj.weight"));
-                layers[i] = new LayerWeights
-                {
-                    AttentionNorm = Convert(Required(p + "input_layernorm.weight"), ScalarType.Float32),
-                    Qkv = qkvQ,
-                    QkvScale = qkvS,
-                    QkvBias = bias,
-                    Output = outQ,
-                    OutputScale = outS,
-                    MlpNorm = Convert(Required(p + "post_attention_layernorm.weight"), ScalarType.Float32),
-                    GateUp = guQ,
-                    GateUpScale = guS,
-                    Down = downQ,
-                    DownScale = downS,
-                };
-                continue;
-            }
-
+            (Tensor qkvW, Tensor? qkvS) = Matrix(qkv);
+            (Tensor outW, Tensor? outS) = Matrix(Required(p + "self_attn.o_proj.weight"));
+            (Tensor guW, Tensor? guS) = Matrix(gateUp);
+            (Tensor downW, Tensor? downS) = Matrix(Required(p + "mlp.down_proj.weight"));
             layers[i] = new LayerWeights
             {
                 AttentionNorm = Convert(Required(p + "input_layernorm.weight"), ScalarType.Float32),
-                Qkv = Convert(qkv, dtype),
+                Qkv = qkvW,
+                QkvScale = qkvS,
                 QkvBias = bias,
-                Output = Convert(Required(p + "self_attn.o_proj.weight"), dtype),
+                Output = outW,
+                OutputScale = outS,
                 MlpNorm = Convert(Required(p + "post_attention_layernorm.weight"), ScalarType.Float32),
-                GateUp = Convert(gateUp, dtype),
-                Down = Convert(Required(p + "mlp.down_proj.weight"), dtype),
+                GateUp = guW,
+                GateUpScale = guS,
+                Down = downW,
+                DownScale = downS,
             };
         }
 
         Tensor finalNorm = Convert(Required("model.norm.weight"), ScalarType.Float32);
-        if (precision == Precision.Int8)
-        {
-            // The embedding is quantised per token row too: a row's scale serves the lookup and, when tied, the LM head's
-            // output channel of the same token.
-            (Tensor embQ, Tensor embS) = QuantizeRows(Required("model.embed_tokens.weight"));
-            (Tensor headQ, Tensor headS) = config.TieEmbeddings ? (embQ, embS) : QuantizeRows(Required("lm_head.weight"));
-            return new LlamaWeights(config, precision, embQ, headQ, finalNorm, layers, embS, headS);
-        }
-
-        Tensor embedding = Convert(Required("model.embed_tokens.weight"), dtype);
-        Tensor lmHead = config.TieEmbeddings ? embedding : Convert(Required("lm_head.weight"), dtype);
-        return new LlamaWeights(config, precision, embedding, lmHead, finalNorm, layers);
+        // Int4 keeps the embedding and LM head at int8 per row, as llama.cpp keeps its output matrix at higher precision
+        // and gpt-fast leaves both unquantised: the LM head's error goes straight into the logits.
+        (Tensor Data, Tensor? Scale) Vocabulary(Tensor w) => precision == Precision.Int4 ? QuantizeRows(w) : Matrix(w);
+        (Tensor embedding, Tensor? embeddingScale) = Vocabulary(Required("model.embed_tokens.weight"));
+        (Tensor lmHead, Tensor? lmHeadScale) = config.TieEmbeddings ? (embedding, embeddingScale) : Vocabulary(Required("lm_head.weight"));
+        return new LlamaWeights(config, precision, groupSize, embedding, lmHead, finalNorm, layers, embeddingScale, lmHeadScale);
     }
 
     /// <summary>
@@ -157,9 +177,41 @@ public sealed class LlamaWeights : IDisposable
         return (q, scales);
     }
 
-    /// <summary>The weights a matrix stands for in fp32: itself, or q · scale per row for int8.</summary>
-    public static Tensor Dequantize(Tensor weight, Tensor? scales) =>
-        scales is null ? weight.to(ScalarType.Float32) : weight.to(ScalarType.Float32) * scales.unsqueeze(1);
+    /// <summary>
+    /// Int4 in groups by <see cref="Kernels.Int4Layout"/> (the rule the kernel tests check): [rows, row bytes] uint8 with
+    /// each group's scale inline, so the kernels stream one buffer per matrix.
+    /// </summary>
+    public static unsafe Tensor QuantizeGroups(Tensor weight, int groupSize)
+    {
+        using Tensor w = weight.to(ScalarType.Float32).contiguous();
+        int rows = (int)w.shape[0], cols = (int)w.shape[1];
+        long rowBytes = Kernels.Int4Layout.RowBytes(cols, groupSize);
+        Tensor packed = torch.empty([rows, rowBytes], ScalarType.Byte);
+        Kernels.Int4Layout.Quantize(
+            new ReadOnlySpan<float>(TensorMemory.Floats(w), rows * cols),
+            rows,
+            cols,
+            groupSize,
+            new Span<byte>(TensorMemory.Bytes(packed), checked((int)(rows * rowBytes))));
+        return packed;
+    }
+
+    /// <summary>
+    /// The fp32 weights [rows, cols] a stored matrix stands for: itself, q · scale per row for int8, or its int4 groups
+    /// unpacked. <paramref name="cols"/> is the matrix's input width (int4 rows are padded to whole groups).
+    /// </summary>
+    public unsafe Tensor Dequantize(Tensor weight, Tensor? scales, int cols)
+    {
+        if (weight.dtype == ScalarType.Byte)
+        {
+            int rows = (int)weight.shape[0];
+            Tensor output = torch.empty([rows, cols], ScalarType.Float32);
+            Kernels.Int4Layout.Dequantize(TensorMemory.Bytes(weight), rows, cols, GroupSize, TensorMemory.Floats(output));
+            return output;
+        }
+
+        return scales is null ? weight.to(ScalarType.Float32) : weight.to(ScalarType.Float32) * scales.unsqueeze(1);
+    }
 
     public void Dispose()
     {

@@ -14,11 +14,14 @@ public sealed class TorchForward
     private readonly RotaryEmbedding rope;
     private readonly LlamaConfig config;
     private readonly ScalarType activations;
+    private readonly IntegerLinear? integer;
 
-    public TorchForward(LlamaWeights weights, RotaryEmbedding rope)
+    /// <param name="integer">Int8-dynamic: the W8A8 matmul every int8 matrix goes through; null otherwise.</param>
+    internal TorchForward(LlamaWeights weights, RotaryEmbedding rope, IntegerLinear? integer = null)
     {
         this.weights = weights;
         this.rope = rope;
+        this.integer = integer;
         config = weights.Config;
 
         // On CPU, libtorch's bf16 GEMM measured ~6x slower than fp32 here (10-15 vs 60-80 GFLOP/s at prefill
@@ -44,10 +47,10 @@ public sealed class TorchForward
         using var scope = torch.NewDisposeScope();
         using Tensor idTensor = torch.tensor(ids.ToArray().Select(i => (long)i).ToArray(), ScalarType.Int64);
 
-        // x: [1, T, d]
+        // x: [1, T, d] (the looked-up rows of a quantised embedding dequantised like any matrix's)
         Tensor rows = weights.Embedding.index_select(0, idTensor);
-        Tensor x = (weights.EmbeddingScale is null ? rows : rows.to(ScalarType.Float32) * weights.EmbeddingScale.index_select(0, idTensor).unsqueeze(1))
-            .unsqueeze(0).to(activations);
+        Tensor? rowScales = weights.EmbeddingScale?.index_select(0, idTensor);
+        Tensor x = (rows.dtype == activations ? rows : weights.Dequantize(rows, rowScales, config.HiddenSize)).unsqueeze(0).to(activations);
         int q = config.QueryDim, kv = config.KvDim, hd = config.HeadDim;
         for (int layer = 0; layer < config.NumLayers; layer++)
         {
@@ -88,14 +91,20 @@ public sealed class TorchForward
     }
 
     /// <summary>
-    /// x · Wᵀ (+ b) in the activation dtype; weights stored in another dtype are converted for this call only (int8
-    /// matrices dequantised with their row scales: on CPU prefill is a storage format question, as for bf16).
+    /// x · Wᵀ (+ b) in the activation dtype; weights stored in another dtype are converted for this call only (int8 and
+    /// int4 matrices dequantised with their scales: on CPU prefill is a storage format question, as for bf16), except
+    /// int8-dynamic's, which are multiplied in integers against per-token int8 activations.
     /// </summary>
-    private static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null, Tensor? scales = null)
+    private Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null, Tensor? scales = null)
     {
-        if (scales is not null)
+        if (integer is not null && scales is not null)
         {
-            return F.linear(x, LlamaWeights.Dequantize(weight, scales).to(x.dtype), bias?.to(x.dtype));
+            return integer.Multiply(x, weight, scales, bias).to(x.dtype);
+        }
+
+        if (scales is not null || weight.dtype == ScalarType.Byte)
+        {
+            return F.linear(x, weights.Dequantize(weight, scales, (int)x.shape[^1]).to(x.dtype), bias?.to(x.dtype));
         }
 
         return weight.dtype == x.dtype

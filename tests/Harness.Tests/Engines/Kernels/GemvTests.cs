@@ -13,7 +13,7 @@ public sealed unsafe class GemvTests
         (int Rows, int Cols)[] shapes = [(37, 67), (37, 1), (1, 67), (301, 131), (45, 2100)];
         foreach ((int rows, int cols) in shapes)
         {
-            foreach (WeightFormat format in new[] { WeightFormat.F32, WeightFormat.BF16 })
+            foreach (WeightFormat format in new[] { WeightFormat.F32, WeightFormat.BF16, WeightFormat.F16 })
             {
                 foreach (int batch in new[] { 1, 3, 8 })
                 {
@@ -38,12 +38,13 @@ public sealed unsafe class GemvTests
     {
         float[] weights = KernelTestData.Uniform(rows * cols, seed: rows * 31 + cols);
         ushort[] bf16 = new ushort[weights.Length];
-        if (format == WeightFormat.BF16)
+        if (format != WeightFormat.F32)
         {
+            // The reference multiplies by exactly the values the 16-bit weights stand for.
             for (int i = 0; i < weights.Length; i++)
             {
-                bf16[i] = KernelTestData.ToBf16(weights[i]);
-                weights[i] = KernelTestData.FromBf16(bf16[i]);
+                bf16[i] = Narrow(weights[i], format);
+                weights[i] = Widen(bf16[i], format);
             }
         }
 
@@ -101,17 +102,56 @@ public sealed unsafe class GemvTests
     [InlineData(45, 2100, WeightFormat.F32)]
     [InlineData(45, 2100, WeightFormat.BF16)]
     [InlineData(301, 1031, WeightFormat.BF16)]
+    [InlineData(45, 2100, WeightFormat.F16)]
     public void A_vectors_result_does_not_depend_on_its_batch(int rows, int cols, WeightFormat format)
     {
         // Includes matrices wider than one column block (1024).
         float[] weights = KernelTestData.Uniform(rows * cols, seed: 3);
-        ushort[] bf16 = [.. weights.Select(KernelTestData.ToBf16)];
+        ushort[] bf16 = [.. weights.Select(w => Narrow(w, format))];
         float[] x = KernelTestData.Uniform(Gemv.MaxBatch * cols, seed: 4);
         float[] bias = KernelTestData.Uniform(rows, seed: 5);
         fixed (float* pw = weights)
         fixed (ushort* pb16 = bf16)
         {
             KernelTestData.AssertBatchInvariant(new WeightMatrix(format == WeightFormat.F32 ? pw : pb16, rows, cols, format), x, bias);
+        }
+    }
+
+    /// <summary>
+    /// Every finite fp16 value (normal, subnormal, both zeros) widens to exactly the fp32 that .NET's Half conversion
+    /// gives, on every path: a 63,488-row matrix of one column times 1, and the same values as 16-column rows.
+    /// </summary>
+    [Fact]
+    public void Fp16_widening_is_exact_for_every_finite_value()
+    {
+        ushort[] all = [.. Enumerable.Range(0, 65536).Select(i => (ushort)i).Where(h => Half.IsFinite(BitConverter.UInt16BitsToHalf(h)))];
+        Assert.Equal(63488, all.Length);
+        float[] one = [1f];
+        using var pool = new KernelThreadPool(2);
+        foreach (VectorPath path in KernelTestData.AllPaths)
+        {
+            float[] y = new float[all.Length];
+            float[] row = new float[16];
+            fixed (ushort* pw = all)
+            fixed (float* px = one, py = y, pr = row)
+            {
+                // As a column (each row one value) through the GEMV, and as rows through the embedding lookup.
+                Gemv.Multiply(pool, new WeightMatrix(pw, all.Length, 1, WeightFormat.F16), px, 1, py, path: path);
+                for (int r = 0; r < all.Length; r++)
+                {
+                    Assert.Equal((float)BitConverter.UInt16BitsToHalf(all[r]), y[r]);
+                }
+
+                var wide = new WeightMatrix(pw, all.Length / 16, 16, WeightFormat.F16);
+                for (int r = 0; r < wide.Rows; r++)
+                {
+                    Gemv.DequantizeRow(wide, r, pr, path);
+                    for (int c = 0; c < 16; c++)
+                    {
+                        Assert.Equal((float)BitConverter.UInt16BitsToHalf(all[(r * 16) + c]), row[c]);
+                    }
+                }
+            }
         }
     }
 
@@ -132,4 +172,10 @@ public sealed unsafe class GemvTests
             }
         });
     }
+
+    private static ushort Narrow(float w, WeightFormat format) =>
+        format == WeightFormat.F16 ? BitConverter.HalfToUInt16Bits((Half)w) : KernelTestData.ToBf16(w);
+
+    private static float Widen(ushort h, WeightFormat format) =>
+        format == WeightFormat.F16 ? (float)BitConverter.UInt16BitsToHalf(h) : KernelTestData.FromBf16(h);
 }

@@ -15,10 +15,11 @@ internal static class TestModels
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
         int context = 256,
-        int maxBatch = 1)
+        int maxBatch = 1,
+        int groupSize = LlamaWeights.DefaultGroupSize)
     {
         TorchRuntime.EnsureInitialized();
-        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet);
+        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize);
         return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2, maxBatch));
     }
 
@@ -39,11 +40,12 @@ internal static class TestModels
         Precision precision = Precision.Fp32,
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
-        int context = 512)
+        int context = 512,
+        int groupSize = LlamaWeights.DefaultGroupSize)
     {
         TorchRuntime.EnsureInitialized();
         using LoadedCheckpoint checkpoint = Llama2cCheckpoint.Load(SharedData.Stories260K);
-        return FromCheckpoint(checkpoint, precision, attention, decode, context);
+        return FromCheckpoint(checkpoint, precision, attention, decode, context, groupSize: groupSize);
     }
 
     /// <summary>Greedy continuation through the model's own prefill and decode paths (no engine thread).</summary>

@@ -1,0 +1,248 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Harness.Engines.Llama.Kernels;
+
+/// <summary>
+/// y[j, r] = Σ_c W[r, c] · x[j, c] (+ bias[r]) with integer products: int8 weights (a scale per row) against int8
+/// activations with one scale per vector (W8A8), or int4 weights (a scale per group) against int8 activations with a
+/// scale per 32 columns (W4A8, as llama.cpp's Q4_0 × Q8_0). Widening every weight to fp32 made the quantised GEMVs
+/// compute-bound on this class of CPU (int4 reached a quarter of its bandwidth roofline); the AVX2 byte products
+/// (vpmaddubsw, then vpmaddwd) handle 32 columns in a few instructions. Rows are split across workers as in
+/// <see cref="Gemv"/>, one linear stream each.
+/// </summary>
+/// <remarks>
+/// The int8 sums are exact integers, so a W8A8 result is the same on every path and for every batch; W4A8 sums each
+/// block's integer product in fp32 lanes, so its paths differ by rounding but each vector's result does not depend on
+/// the batch. Without AVX2 a scalar loop computes the same products.
+/// </remarks>
+public static unsafe class QuantizedGemv
+{
+    // Below this many weight bytes, waking the workers costs more than the work.
+    private const long ParallelThresholdBytes = 64 * 1024;
+
+    /// <param name="x">Activations quantised per token (int8 weights) or per block (int4 weights), x.Cols == weights.Cols.</param>
+    public static void Multiply(
+        KernelThreadPool pool,
+        in WeightMatrix weights,
+        QuantizedActivations x,
+        float* y,
+        float* bias = null,
+        bool accumulate = false,
+        VectorPath path = VectorPath.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Cols != weights.Cols)
+        {
+            throw new ArgumentException($"activations of {x.Cols} columns do not fit a matrix of {weights.Cols}", nameof(x));
+        }
+
+        bool ok = weights.Format switch
+        {
+            WeightFormat.Int8 => !x.PerBlock,
+            WeightFormat.Int4 => x.PerBlock,
+            _ => false,
+        };
+        if (!ok)
+        {
+            throw new ArgumentException($"integer products take int8 weights with per-token activations or int4 weights with per-block ones, not {weights.Format} with {(x.PerBlock ? "per-block" : "per-token")}");
+        }
+
+        var body = new Body(weights, x.Values(0), x.Scales(0), x.Offsets(0), x.Stride, x.Batch, y, bias, accumulate, Avx2.IsSupported && path != VectorPath.Scalar);
+        if (weights.DataBytes < ParallelThresholdBytes)
+        {
+            body.Execute(0, weights.Rows, 0);
+        }
+        else
+        {
+            pool.ParallelFor(weights.Rows, Gemv.RowAlignment, body);
+        }
+    }
+
+    // The activations as pointers (the buffers are pinned): vector j's values at values + j·stride, its scales at
+    // scales + j·stride/32 and its offset sums at offsets + j·stride/32·8.
+    private readonly struct Body(
+        WeightMatrix weights, sbyte* values, float* scales, int* offsets, int stride, int batch, float* y, float* bias, bool accumulate, bool avx2) : IKernelBody
+    {
+        public void Execute(int start, int end, int worker)
+        {
+            int rows = weights.Rows;
+            int cols = weights.Cols;
+            int* sums = stackalloc int[4];
+            for (int r = start; r < end; r++)
+            {
+                byte* row = weights.RowPointer(r);
+                int j = 0;
+                if (weights.Format == WeightFormat.Int8)
+                {
+                    float rowScale = weights.RowScales[r];
+                    for (; j + 4 <= batch && avx2; j += 4)
+                    {
+                        Dot4Int8(row, Values(j), stride, cols, sums);
+                        for (int k = 0; k < 4; k++)
+                        {
+                            Store(r, j + k, rows, sums[k] * rowScale * *Scales(j + k));
+                        }
+                    }
+
+                    for (; j < batch; j++)
+                    {
+                        int sum = avx2 ? DotInt8(row, Values(j), cols) : DotInt8Scalar(row, Values(j), 0, cols);
+                        Store(r, j, rows, sum * rowScale * *Scales(j));
+                    }
+                }
+                else
+                {
+                    for (; j < batch; j++)
+                    {
+                        float v = avx2
+                            ? DotInt4(row, weights.GroupSize, Values(j), Scales(j), Offsets(j), cols)
+                            : DotInt4Scalar(row, weights.GroupSize, Values(j), Scales(j), cols);
+                        Store(r, j, rows, v);
+                    }
+                }
+            }
+        }
+
+        private sbyte* Values(int j) => values + ((nint)j * stride);
+
+        private float* Scales(int j) => scales + ((nint)j * (stride / QuantizedActivations.Block));
+
+        private int* Offsets(int j) => offsets + ((nint)j * (stride / QuantizedActivations.Block) * 8);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Store(int r, int j, int rows, float v)
+        {
+            if (bias != null)
+            {
+                v += bias[r];
+            }
+
+            float* yj = y + ((nint)j * rows) + r;
+            *yj = accumulate ? *yj + v : v;
+        }
+    }
+
+    // Σ w·a over int8 w and a (|a| ≤ 127, |w| ≤ 127): |w| times a carrying w's sign, so vpmaddubsw's pairs
+    // (≤ 2 · 127 · 127) never saturate int16.
+    private static int DotInt8(byte* w, sbyte* a, int cols)
+    {
+        Vector256<short> ones = Vector256.Create((short)1);
+        Vector256<int> acc0 = Vector256<int>.Zero, acc1 = Vector256<int>.Zero;
+        int i = 0;
+        for (; i <= cols - 64; i += 64)
+        {
+            acc0 += ProductInt8(Avx.LoadVector256((sbyte*)w + i), Avx.LoadVector256(a + i), ones);
+            acc1 += ProductInt8(Avx.LoadVector256((sbyte*)w + i + 32), Avx.LoadVector256(a + i + 32), ones);
+        }
+
+        for (; i <= cols - 32; i += 32)
+        {
+            acc0 += ProductInt8(Avx.LoadVector256((sbyte*)w + i), Avx.LoadVector256(a + i), ones);
+        }
+
+        return Vector256.Sum(acc0 + acc1) + DotInt8Scalar(w, a, i, cols);
+    }
+
+    // DotInt8 for 4 vectors (a, a + stride, ...) sharing each load and sign split of the weights.
+    private static void Dot4Int8(byte* w, sbyte* a, int stride, int cols, int* sums)
+    {
+        Vector256<short> ones = Vector256.Create((short)1);
+        Vector256<int> acc0 = Vector256<int>.Zero, acc1 = Vector256<int>.Zero, acc2 = Vector256<int>.Zero, acc3 = Vector256<int>.Zero;
+        sbyte* a0 = a, a1 = a + stride, a2 = a + (2 * stride), a3 = a + (3 * stride);
+        int i = 0;
+        for (; i <= cols - 32; i += 32)
+        {
+            Vector256<sbyte> wv = Avx.LoadVector256((sbyte*)w + i);
+            Vector256<byte> magnitude = Avx2.Abs(wv);
+            acc0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, Avx2.Sign(Avx.LoadVector256(a0 + i), wv)), ones);
+            acc1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, Avx2.Sign(Avx.LoadVector256(a1 + i), wv)), ones);
+            acc2 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, Avx2.Sign(Avx.LoadVector256(a2 + i), wv)), ones);
+            acc3 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitude, Avx2.Sign(Avx.LoadVector256(a3 + i), wv)), ones);
+        }
+
+        sums[0] = Vector256.Sum(acc0) + DotInt8Scalar(w, a0, i, cols);
+        sums[1] = Vector256.Sum(acc1) + DotInt8Scalar(w, a1, i, cols);
+        sums[2] = Vector256.Sum(acc2) + DotInt8Scalar(w, a2, i, cols);
+        sums[3] = Vector256.Sum(acc3) + DotInt8Scalar(w, a3, i, cols);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> ProductInt8(Vector256<sbyte> w, Vector256<sbyte> a, Vector256<short> ones) =>
+        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Avx2.Abs(w), Avx2.Sign(a, w)), ones);
+
+    private static int DotInt8Scalar(byte* w, sbyte* a, int start, int cols)
+    {
+        int sum = 0;
+        for (int i = start; i < cols; i++)
+        {
+            sum += ((sbyte*)w)[i] * a[i];
+        }
+
+        return sum;
+    }
+
+    // Σ over 32-column blocks of (Σ u·q - offset) · (group scale · block scale), with u = q_w + 8 the stored nibbles:
+    // vpmaddubsw takes u unsigned and q signed (pairs ≤ 2 · 15 · 127), and the block's offset sums (8 · q per lane)
+    // remove the +8. Each block's 8 lanes accumulate in fp32, even blocks in one accumulator and odd in another (two
+    // FMA chains in flight). Groups and blocks are walked by pointer, with no division in the loop.
+    private static float DotInt4(byte* row, int groupSize, sbyte* a, float* scales, int* offsets, int cols)
+    {
+        Vector256<short> ones = Vector256.Create((short)1);
+        Vector128<byte> mask = Vector128.Create((byte)0x0F);
+        Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
+        int groupBytes = Int4Layout.GroupBytes(groupSize);
+        int blocks = (cols + 31) / 32;
+        int blocksPerGroup = groupSize / 32;
+        int b = 0;
+        for (byte* group = row; b < blocks; group += groupBytes)
+        {
+            float groupScale = Unsafe.ReadUnaligned<float>(group + (groupSize / 2));
+            int last = Math.Min(blocks, b + blocksPerGroup);
+            for (byte* bytes = group; b < last; b++, bytes += 16)
+            {
+                Vector128<byte> packed = Sse2.LoadVector128(bytes);
+                Vector256<byte> u = Vector256.Create(packed & mask, Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask);
+                Vector256<int> p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(a + (b * 32))), ones) - Avx.LoadVector256(offsets + (b * 8));
+                Vector256<float> d = Vector256.Create(groupScale * scales[b]);
+                if ((b & 1) == 0)
+                {
+                    acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), d, acc0);
+                }
+                else
+                {
+                    acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), d, acc1);
+                }
+            }
+        }
+
+        return Vector256.Sum(acc0 + acc1);
+    }
+
+    private static float DotInt4Scalar(byte* row, int groupSize, sbyte* a, float* scales, int cols)
+    {
+        int groupBytes = Int4Layout.GroupBytes(groupSize);
+        int blocks = (cols + 31) / 32;
+        int blocksPerGroup = groupSize / 32;
+        float sum = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            byte* group = row + ((b / blocksPerGroup) * groupBytes);
+            float groupScale = Unsafe.ReadUnaligned<float>(group + (groupSize / 2));
+            byte* bytes = group + ((b % blocksPerGroup) * 16);
+            sbyte* q = a + (b * 32);
+            int dot = 0;
+            for (int k = 0; k < 16; k++)
+            {
+                dot += (((bytes[k] & 0x0F) - 8) * q[k]) + (((bytes[k] >> 4) - 8) * q[k + 16]);
+            }
+
+            sum += dot * (groupScale * scales[b]);
+        }
+
+        return sum;
+    }
+}
