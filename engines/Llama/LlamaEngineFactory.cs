@@ -63,16 +63,8 @@ public static class LlamaEngineFactory
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        LlamaWeights weights;
-        LlamaConfig config;
-        string? tokenizerJson;
-        using (LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec))
-        {
-            checkpoint.Validate();
-            config = checkpoint.Config;
-            tokenizerJson = checkpoint.TokenizerJsonPath;
-            weights = LlamaWeights.Create(config, precision, checkpoint.TryGet, ParseGroupSize(options));
-        }
+        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, ParseGroupSize(options));
+        LlamaConfig config = weights.Config;
 
         if (options.MaxContext > config.MaxPositions)
         {
@@ -82,7 +74,7 @@ public static class LlamaEngineFactory
 
         int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, DefaultContextCap);
         var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads, serving.DecodeRows));
-        ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic: spec.Kind == ModelSpecKind.Preset);
+        ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic);
         try
         {
             return new LlamaEngine(model, tokenizer, options, serving);
@@ -92,6 +84,32 @@ public static class LlamaEngineFactory
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Weights in <paramref name="precision"/>: a checkpoint converted (and quantised) at load, or a model saved by
+    /// <see cref="SavedModel"/> taken as stored, which must already be in that precision. Synthetic: the engine uses GPT-2
+    /// BPE folded into the vocabulary (presets, and models saved from them).
+    /// </summary>
+    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(ModelSpec spec, Precision precision, int groupSize)
+    {
+        TorchRuntime.EnsureInitialized();
+        if (spec.Kind == ModelSpecKind.HuggingFace && SavedModel.IsSaved(spec.Location))
+        {
+            (LlamaWeights saved, string? tokenizer, bool synthetic) = SavedModel.Read(spec.Location);
+            if (saved.Precision != precision || (precision == Precision.Int4 && saved.GroupSize != groupSize))
+            {
+                string stored = saved.Precision.Name() + (saved.Precision == Precision.Int4 ? $" (group_size {saved.GroupSize})" : string.Empty);
+                saved.Dispose();
+                throw new EngineException($"{spec}: the model is saved as {stored}; set precision (and group_size) to match, or load the original checkpoint");
+            }
+
+            return (saved, tokenizer, synthetic);
+        }
+
+        using LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec);
+        checkpoint.Validate();
+        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ internal static unsafe class WeightStreamProbe
         }
 
         steps.Add((KernelMatrix.LmHead(weights), false));
+        var products = new MatrixProducts(pool, weights.Precision, weights.Config);
         int width = steps.Max(s => Math.Max(s.Matrix.Rows, s.Matrix.Cols));
         float[] x = GC.AllocateArray<float>(width, pinned: true);
         float[] y = GC.AllocateArray<float>(width, pinned: true);
@@ -43,7 +44,7 @@ internal static unsafe class WeightStreamProbe
                 long start = Stopwatch.GetTimestamp();
                 foreach ((WeightMatrix matrix, bool accumulate) in steps)
                 {
-                    Gemv.Multiply(pool, matrix, px, 1, py, accumulate: accumulate);
+                    products.Multiply(matrix, px, 1, py, accumulate: accumulate);
                 }
 
                 seconds[pass] = Stopwatch.GetElapsedTime(start).TotalSeconds;

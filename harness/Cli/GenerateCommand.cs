@@ -15,7 +15,7 @@ internal static class GenerateCommand
         var prompt = new Option<string?>("--prompt", "-p") { Description = "Prompt text (needs a tokenizer)." };
         var promptIds = new Option<string?>("--prompt-ids") { Description = "Prompt as comma-separated token ids, e.g. 1,2,3." };
         var maxNewTokens = new Option<int>("--max-new-tokens", "-n") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 64 };
-        var precision = new Option<string>("--precision") { Description = "Weight precision: fp32 or bf16.", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--precision") { Description = $"Weight precision: {string.Join(", ", Harness.Engines.Llama.Model.PrecisionNames.All)}.", DefaultValueFactory = _ => "fp32" };
         var temperature = new Option<double>("--temperature") { Description = "0 = greedy.", DefaultValueFactory = _ => 0 };
         var topK = new Option<int>("--top-k") { Description = "Sample from the K most likely tokens (0 = all).", DefaultValueFactory = _ => 0 };
         var topP = new Option<double>("--top-p") { Description = "Nucleus sampling mass (1 = off).", DefaultValueFactory = _ => 1 };

@@ -187,39 +187,72 @@ public static unsafe class QuantizedGemv
 
     // Σ over 32-column blocks of (Σ u·q - offset) · (group scale · block scale), with u = q_w + 8 the stored nibbles:
     // vpmaddubsw takes u unsigned and q signed (pairs ≤ 2 · 15 · 127), and the block's offset sums (8 · q per lane)
-    // remove the +8. Each block's 8 lanes accumulate in fp32, even blocks in one accumulator and odd in another (two
-    // FMA chains in flight). Groups and blocks are walked by pointer, with no division in the loop.
-    private static float DotInt4(byte* row, int groupSize, sbyte* a, float* scales, int* offsets, int cols)
+    // remove the +8. Blocks alternate between two fp32 accumulators (two FMA chains in flight); groups of 32 columns
+    // go two at a time for that, larger groups alternate within themselves.
+    private static float DotInt4(byte* row, int groupSize, sbyte* a, float* scales, int* offsets, int cols) => groupSize switch
     {
-        Vector256<short> ones = Vector256.Create((short)1);
-        Vector128<byte> mask = Vector128.Create((byte)0x0F);
+        32 => DotInt4Group32(row, a, scales, offsets, (cols + 31) / 32),
+        64 => DotInt4Groups<Int4Group64>(row, a, scales, offsets, (cols + 31) / 32),
+        _ => DotInt4Groups<Int4Group128>(row, a, scales, offsets, (cols + 31) / 32),
+    };
+
+    private static float DotInt4Group32(byte* row, sbyte* a, float* scales, int* offsets, int blocks)
+    {
+        const int GroupBytes = 16 + sizeof(float);
         Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-        int groupBytes = Int4Layout.GroupBytes(groupSize);
-        int blocks = (cols + 31) / 32;
-        int blocksPerGroup = groupSize / 32;
+        int b = 0;
+        byte* group = row;
+        for (; b + 2 <= blocks; b += 2, group += 2 * GroupBytes)
+        {
+            acc0 = Fma.MultiplyAdd(Block(group, a, offsets, b), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16) * scales[b]), acc0);
+            acc1 = Fma.MultiplyAdd(Block(group + GroupBytes, a, offsets, b + 1), Vector256.Create(Unsafe.ReadUnaligned<float>(group + GroupBytes + 16) * scales[b + 1]), acc1);
+        }
+
+        if (b < blocks)
+        {
+            acc0 = Fma.MultiplyAdd(Block(group, a, offsets, b), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16) * scales[b]), acc0);
+        }
+
+        return Vector256.Sum(acc0 + acc1);
+    }
+
+    private static float DotInt4Groups<TGroup>(byte* row, sbyte* a, float* scales, int* offsets, int blocks)
+        where TGroup : struct, IInt4Group
+    {
+        int perGroup = TGroup.Size / 32;
+        int groupBytes = (TGroup.Size / 2) + sizeof(float);
+        Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
         int b = 0;
         for (byte* group = row; b < blocks; group += groupBytes)
         {
-            float groupScale = Unsafe.ReadUnaligned<float>(group + (groupSize / 2));
-            int last = Math.Min(blocks, b + blocksPerGroup);
-            for (byte* bytes = group; b < last; b++, bytes += 16)
+            float groupScale = Unsafe.ReadUnaligned<float>(group + (TGroup.Size / 2));
+            int end = Math.Min(blocks, b + perGroup);
+            byte* bytes = group;
+            for (; b + 2 <= end; b += 2, bytes += 32)
             {
-                Vector128<byte> packed = Sse2.LoadVector128(bytes);
-                Vector256<byte> u = Vector256.Create(packed & mask, Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask);
-                Vector256<int> p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(a + (b * 32))), ones) - Avx.LoadVector256(offsets + (b * 8));
-                Vector256<float> d = Vector256.Create(groupScale * scales[b]);
-                if ((b & 1) == 0)
-                {
-                    acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), d, acc0);
-                }
-                else
-                {
-                    acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(p), d, acc1);
-                }
+                acc0 = Fma.MultiplyAdd(Block(bytes, a, offsets, b), Vector256.Create(groupScale * scales[b]), acc0);
+                acc1 = Fma.MultiplyAdd(Block(bytes + 16, a, offsets, b + 1), Vector256.Create(groupScale * scales[b + 1]), acc1);
+            }
+
+            if (b < end)
+            {
+                acc0 = Fma.MultiplyAdd(Block(bytes, a, offsets, b), Vector256.Create(groupScale * scales[b]), acc0);
+                b++;
             }
         }
 
         return Vector256.Sum(acc0 + acc1);
+    }
+
+    // Block b's 8 lanes of Σ u·q - offset, as fp32. The 16 packed bytes go to both 128-bit lanes; shifting the upper
+    // lane's dwords right by 4 brings each byte's high nibble down, so one mask gives columns 0-15 then 16-31.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Block(byte* bytes, sbyte* a, int* offsets, int b)
+    {
+        Vector256<uint> both = Avx2.BroadcastVector128ToVector256(bytes).AsUInt32();
+        Vector256<byte> u = Avx2.ShiftRightLogicalVariable(both, Vector256.Create(0u, 0, 0, 0, 4, 4, 4, 4)).AsByte() & Vector256.Create((byte)0x0F);
+        Vector256<int> p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(a + (b * 32))), Vector256.Create((short)1));
+        return Avx.ConvertToVector256Single(p - Avx.LoadVector256(offsets + (b * 8)));
     }
 
     private static float DotInt4Scalar(byte* row, int groupSize, sbyte* a, float* scales, int cols)

@@ -22,8 +22,7 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     private readonly WeightMatrix lmHead;
     private readonly WeightMatrix embeddingMatrix;
 
-    // Int4 and int8-dynamic: activations rounded to int8 before each integer product (null for the float paths).
-    private readonly QuantizedActivations? quantized;
+    private readonly MatrixProducts products;
     private readonly float* finalNorm;
 
     // Per-step activations for up to MaxBatch sequences, pinned once, row b for sequence b: x [B, d] residual stream,
@@ -59,10 +58,7 @@ public sealed unsafe class KernelDecoder : IDecodeStep
 
         lmHead = KernelMatrix.LmHead(w);
         embeddingMatrix = KernelMatrix.Embedding(w);
-        if (w.Precision.QuantizesActivations())
-        {
-            quantized = new QuantizedActivations(Gemv.MaxBatch, Math.Max(config.HiddenSize, Math.Max(config.QueryDim, config.IntermediateSize)));
-        }
+        products = new MatrixProducts(pool, w.Precision, config);
         finalNorm = TensorMemory.Floats(w.FinalNorm);
 
         x = Pinned(maxBatch * config.HiddenSize);
@@ -213,32 +209,8 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     }
 
     // y [B, rows] = x [B, cols] · Wᵀ in passes of at most Gemv.MaxBatch vectors (each pass streams W once).
-    // With quantised activations, int4 matrices take them per 32-column block and int8 ones per token.
-    private void Multiply(in WeightMatrix w, float* input, int batch, float* output, float* bias = null, bool accumulate = false)
-    {
-        for (int b = 0; b < batch; b += Gemv.MaxBatch)
-        {
-            int n = Math.Min(Gemv.MaxBatch, batch - b);
-            float* x = input + ((nint)b * w.Cols);
-            float* y = output + ((nint)b * w.Rows);
-            if (quantized is null || w.Format is not (WeightFormat.Int8 or WeightFormat.Int4))
-            {
-                Gemv.Multiply(pool, w, x, n, y, bias, accumulate);
-                continue;
-            }
-
-            if (w.Format == WeightFormat.Int4)
-            {
-                quantized.QuantizeBlocks(x, n, w.Cols);
-            }
-            else
-            {
-                quantized.QuantizePerToken(x, n, w.Cols);
-            }
-
-            QuantizedGemv.Multiply(pool, w, quantized, y, bias, accumulate);
-        }
-    }
+    private void Multiply(in WeightMatrix w, float* input, int batch, float* output, float* bias = null, bool accumulate = false) =>
+        products.Multiply(w, input, batch, output, bias, accumulate);
 
     /// <summary>Stops the decoder's worker threads; the weights belong to the model.</summary>
     public void Dispose() => pool.Dispose();

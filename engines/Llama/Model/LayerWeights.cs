@@ -41,6 +41,22 @@ public sealed class LayerWeights : IDisposable
     /// <summary>Int8: [d] row scales of <see cref="Down"/>.</summary>
     public Tensor? DownScale { get; init; }
 
+    /// <summary>Each tensor (null where absent) by its name in a saved model, as <see cref="LlamaWeights.Adopt"/> reads it back.</summary>
+    public IEnumerable<(string Name, Tensor? Tensor)> Named()
+    {
+        yield return ("attention_norm", AttentionNorm);
+        yield return ("qkv", Qkv);
+        yield return ("qkv_scale", QkvScale);
+        yield return ("qkv_bias", QkvBias);
+        yield return ("output", Output);
+        yield return ("output_scale", OutputScale);
+        yield return ("mlp_norm", MlpNorm);
+        yield return ("gate_up", GateUp);
+        yield return ("gate_up_scale", GateUpScale);
+        yield return ("down", Down);
+        yield return ("down_scale", DownScale);
+    }
+
     public IEnumerable<Tensor> All()
     {
         yield return AttentionNorm;

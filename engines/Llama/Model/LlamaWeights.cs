@@ -159,6 +159,84 @@ public sealed class LlamaWeights : IDisposable
     }
 
     /// <summary>
+    /// Takes over tensors already in this engine's stored form (a saved model, see
+    /// <see cref="Checkpoints.SavedModel"/>): each is checked for the dtype and shape its precision stores, so a file
+    /// that does not match its manifest is refused naming the first wrong tensor.
+    /// </summary>
+    /// <param name="take">Returns the named tensor and gives up ownership of it, or null when absent.</param>
+    public static LlamaWeights Adopt(LlamaConfig config, Precision precision, int groupSize, Func<string, Tensor?> take, string source)
+    {
+        if (precision == Precision.Int4 && !Kernels.Int4Layout.IsSupportedGroup(groupSize))
+        {
+            throw new EngineException($"{source}: int4 group size must be 32, 64 or 128, got {groupSize}");
+        }
+
+        var taken = new List<Tensor>();
+        try
+        {
+            Tensor Take(string name, ScalarType dtype, params long[] shape)
+            {
+                Tensor t = take(name) ?? throw new EngineException($"{source}: tensor '{name}' is missing");
+                taken.Add(t);
+                if (t.dtype != dtype || !t.shape.AsSpan().SequenceEqual(shape))
+                {
+                    throw new EngineException($"{source}: tensor '{name}' is {t.dtype} [{string.Join(", ", t.shape)}], expected {dtype} [{string.Join(", ", shape)}] for {precision.Name()}");
+                }
+
+                return t;
+            }
+
+            // The stored form of a [rows, cols] matrix, as Create writes it: the float dtype, int8 with row scales, or packed int4.
+            (Tensor Data, Tensor? Scale) Matrix(string name, long rows, int cols, bool vocabulary = false) => precision switch
+            {
+                Precision.Int8 or Precision.Int8Dynamic => (Take(name, ScalarType.Int8, rows, cols), Take(name + "_scale", ScalarType.Float32, rows)),
+                Precision.Int4 when vocabulary => (Take(name, ScalarType.Int8, rows, cols), Take(name + "_scale", ScalarType.Float32, rows)),
+                Precision.Int4 => (Take(name, ScalarType.Byte, rows, Kernels.Int4Layout.RowBytes(cols, groupSize)), null),
+                _ => (Take(name, precision.DType(), rows, cols), null),
+            };
+
+            int d = config.HiddenSize, qkvRows = config.QueryDim + (2 * config.KvDim), inner = config.IntermediateSize;
+            var layers = new LayerWeights[config.NumLayers];
+            for (int i = 0; i < config.NumLayers; i++)
+            {
+                string p = $"layers.{i}.";
+                (Tensor qkv, Tensor? qkvS) = Matrix(p + "qkv", qkvRows, d);
+                (Tensor output, Tensor? outputS) = Matrix(p + "output", d, config.QueryDim);
+                (Tensor gateUp, Tensor? gateUpS) = Matrix(p + "gate_up", 2 * inner, d);
+                (Tensor down, Tensor? downS) = Matrix(p + "down", d, inner);
+                layers[i] = new LayerWeights
+                {
+                    AttentionNorm = Take(p + "attention_norm", ScalarType.Float32, d),
+                    Qkv = qkv,
+                    QkvScale = qkvS,
+                    QkvBias = config.AttentionBias ? Take(p + "qkv_bias", precision.DType(), qkvRows) : null,
+                    Output = output,
+                    OutputScale = outputS,
+                    MlpNorm = Take(p + "mlp_norm", ScalarType.Float32, d),
+                    GateUp = gateUp,
+                    GateUpScale = gateUpS,
+                    Down = down,
+                    DownScale = downS,
+                };
+            }
+
+            (Tensor embedding, Tensor? embeddingS) = Matrix("embedding", config.VocabSize, d, vocabulary: true);
+            (Tensor lmHead, Tensor? lmHeadS) = config.TieEmbeddings ? (embedding, embeddingS) : Matrix("lm_head", config.VocabSize, d, vocabulary: true);
+            Tensor finalNorm = Take("final_norm", ScalarType.Float32, d);
+            return new LlamaWeights(config, precision, precision == Precision.Int4 ? groupSize : 0, embedding, lmHead, finalNorm, layers, embeddingS, lmHeadS);
+        }
+        catch
+        {
+            foreach (Tensor t in taken)
+            {
+                t.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Int8 with one scale per row, by <see cref="Kernels.Int8Quantizer"/> (the rule the kernel tests check), written
     /// straight into the tensors the model keeps: [rows, cols] int8 and [rows] fp32.
     /// </summary>

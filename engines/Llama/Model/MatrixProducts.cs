@@ -1,0 +1,54 @@
+using Harness.Engines.Llama.Kernels;
+
+namespace Harness.Engines.Llama.Model;
+
+/// <summary>
+/// y [B, rows] = x [B, cols] · Wᵀ for a model's matrices, the way its precision multiplies them: float activations
+/// through <see cref="Gemv"/>, or (int4 and int8-dynamic) activations rounded to int8 at run time through
+/// <see cref="QuantizedGemv"/>, int4 matrices taking them per 32-column block and int8 ones per token. Batches run in
+/// passes of at most <see cref="Gemv.MaxBatch"/> vectors, each pass streaming W once. The decoder and the benchmark's
+/// GEMV probe both multiply through this, so the probe times what decode runs.
+/// </summary>
+public sealed unsafe class MatrixProducts
+{
+    private readonly KernelThreadPool pool;
+    private readonly QuantizedActivations? quantized;
+
+    /// <param name="pool">Workers (owned by the caller).</param>
+    public MatrixProducts(KernelThreadPool pool, Precision precision, LlamaConfig config)
+    {
+        this.pool = pool;
+        if (precision.QuantizesActivations())
+        {
+            quantized = new QuantizedActivations(Gemv.MaxBatch, Math.Max(config.HiddenSize, Math.Max(config.QueryDim, config.IntermediateSize)));
+        }
+    }
+
+    /// <param name="bias">[rows] or null.</param>
+    /// <param name="accumulate">Add to y (a fused residual add) instead of overwriting it.</param>
+    public void Multiply(in WeightMatrix w, float* input, int batch, float* output, float* bias = null, bool accumulate = false)
+    {
+        for (int b = 0; b < batch; b += Gemv.MaxBatch)
+        {
+            int n = Math.Min(Gemv.MaxBatch, batch - b);
+            float* x = input + ((nint)b * w.Cols);
+            float* y = output + ((nint)b * w.Rows);
+            if (quantized is null || w.Format is not (WeightFormat.Int8 or WeightFormat.Int4))
+            {
+                Gemv.Multiply(pool, w, x, n, y, bias, accumulate);
+                continue;
+            }
+
+            if (w.Format == WeightFormat.Int4)
+            {
+                quantized.QuantizeBlocks(x, n, w.Cols);
+            }
+            else
+            {
+                quantized.QuantizePerToken(x, n, w.Cols);
+            }
+
+            QuantizedGemv.Multiply(pool, w, quantized, y, bias, accumulate);
+        }
+    }
+}
