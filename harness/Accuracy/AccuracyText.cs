@@ -8,8 +8,10 @@ internal static class AccuracyText
 {
     public const string NotAvailable = "n/a";
 
-    /// <summary>KL in nats: small numbers, so significant digits rather than fixed decimals.</summary>
-    public static string Kl(AccuracyFigure? f) => Format(f, v => v.ToString("G3", CultureInfo.InvariantCulture));
+    /// <summary>KL in nats: often tiny, so three significant digits, in exponent form below 0.001.</summary>
+    public static string Kl(AccuracyFigure? f) => Format(f, v => v != 0 && Math.Abs(v) < 1e-3
+        ? v.ToString("0.00e+00", CultureInfo.InvariantCulture)
+        : v.ToString("G3", CultureInfo.InvariantCulture));
 
     /// <summary>A proportion as a percentage with one decimal.</summary>
     public static string Percent(AccuracyFigure? f) => Format(f, v => (v * 100).ToString("F1", CultureInfo.InvariantCulture) + " %");

@@ -10,8 +10,9 @@ namespace Harness.Reports.Charts;
 /// </summary>
 internal static class SpeedAccuracyChart
 {
-    /// <param name="yMax">The figure's largest possible value (100 for a percentage), so the axis does not run past it; null when unbounded.</param>
-    public static ChartFile Write(string runDir, string name, string title, string xLabel, string yLabel, string caption, IReadOnlyList<SpeedAccuracyPoint> points, double? yMax = null)
+    /// <param name="yMin">The figure's smallest possible value (0 for KL and percentages), so the axis does not run past it.</param>
+    /// <param name="yMax">Its largest possible value (100 for a percentage), or null when unbounded.</param>
+    public static ChartFile Write(string runDir, string name, string title, string xLabel, string yLabel, string caption, IReadOnlyList<SpeedAccuracyPoint> points, double yMin = 0, double? yMax = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         Plot plot = ChartStyle.NewPlot(title, xLabel, yLabel);
@@ -49,7 +50,7 @@ internal static class SpeedAccuracyChart
         double high = shown.Max(p => Math.Max(p.Y, double.IsFinite(p.YHigh) ? p.YHigh : p.Y));
         double pad = high > low ? (high - low) * 0.2 : Math.Max(Math.Abs(high) * 0.1, 1e-3);
         double top = yMax is double m ? Math.Min(high + pad, m + pad / 4) : high + pad;
-        plot.Axes.SetLimits(0, maxX > 0 ? maxX * 1.3 : 1, low - pad, top);
+        plot.Axes.SetLimits(0, maxX > 0 ? maxX * 1.3 : 1, Math.Max(low - pad, yMin - pad / 4), top);
         return ChartStyle.Save(plot, runDir, name, title, caption);
     }
 }
