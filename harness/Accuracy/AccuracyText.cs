@@ -19,6 +19,16 @@ internal static class AccuracyText
     /// <summary>Token counts and perplexities with two decimals.</summary>
     public static string Number(AccuracyFigure? f) => Format(f, v => v.ToString("F2", CultureInfo.InvariantCulture));
 
+    /// <summary>Headers of <see cref="Cells"/>.</summary>
+    public static IReadOnlyList<string> Headers { get; } = ["KL mean (nats/token)", "top-1 agreement", "greedy match (tokens)", "perplexity", "exact match", "load agreement"];
+
+    /// <summary>The figures of a variant as table cells, in the order of <see cref="Headers"/>.</summary>
+    public static IReadOnlyList<string> Cells(VariantAccuracy a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        return [Kl(a.KlMean), Percent(a.Top1Agreement), Number(a.GreedyMatchTokens), Number(a.Perplexity), Percent(a.ExactMatch), Percent(a.LoadAgreement)];
+    }
+
     /// <summary>The whole of a variant's accuracy on one line, for progress output.</summary>
     public static string Summary(VariantAccuracy a)
     {

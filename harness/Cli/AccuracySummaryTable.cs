@@ -17,7 +17,7 @@ internal static class AccuracySummaryTable
         }
 
         var table = new Table().Border(TableBorder.Simple).Title(Markup.Escape($"accuracy vs {result.Accuracy?.Reference ?? "reference"} (value [95 % interval])"));
-        foreach (string column in new[] { "variant", "KL mean", "top-1", "greedy match tok", "perplexity", "exact match", "load agreement", "notes" })
+        foreach (string column in (string[])["variant", .. AccuracyText.Headers, "notes"])
         {
             table.AddColumn(column);
         }
@@ -26,17 +26,8 @@ internal static class AccuracySummaryTable
         {
             VariantAccuracy a = v.Accuracy!;
             // Intervals are written in brackets, which Spectre reads as markup unless escaped.
-            table.AddRow([.. new[]
-            {
-                a.IsReference ? v.Name + " (ref)" : v.Name,
-                AccuracyText.Kl(a.KlMean),
-                AccuracyText.Percent(a.Top1Agreement),
-                AccuracyText.Number(a.GreedyMatchTokens),
-                AccuracyText.Number(a.Perplexity),
-                AccuracyText.Percent(a.ExactMatch),
-                AccuracyText.Percent(a.LoadAgreement),
-                a.Notes.Count == 0 ? "-" : $"{a.Notes.Count} (see report)",
-            }.Select(Markup.Escape)]);
+            string notes = a.Notes.Count == 0 ? "-" : $"{a.Notes.Count} (see report)";
+            table.AddRow([.. ((string[])[a.IsReference ? v.Name + " (ref)" : v.Name, .. AccuracyText.Cells(a), notes]).Select(Markup.Escape)]);
         }
 
         return table;

@@ -32,19 +32,11 @@ internal static class AccuracySections
         var rows = measured.Select(v =>
         {
             VariantAccuracy a = v.Accuracy!;
-            return ReportBuilder.Row(
-                a.IsReference ? v.Name + " (reference)" : v.Name,
-                AccuracyText.Kl(a.KlMean),
-                AccuracyText.Percent(a.Top1Agreement),
-                AccuracyText.Number(a.GreedyMatchTokens),
-                AccuracyText.Number(a.Perplexity),
-                AccuracyText.Percent(a.ExactMatch),
-                AccuracyText.Percent(a.LoadAgreement),
-                AccuracyText.Number(a.LoadAgreementPrefixTokens));
+            return ReportBuilder.Row([a.IsReference ? v.Name + " (reference)" : v.Name, .. AccuracyText.Cells(a), AccuracyText.Number(a.LoadAgreementPrefixTokens)]);
         });
         blocks.Add(measured.Count == 0
             ? new TextBlock("No variant was measured.")
-            : ReportBuilder.Table(["variant", "KL mean (nats/token)", "top-1 agreement", "greedy match (tokens)", "perplexity", "exact match", "load agreement", "load matched prefix (tokens)"], rows));
+            : ReportBuilder.Table(["variant", .. AccuracyText.Headers, "load matched prefix (tokens)"], rows));
         List<string> notes = [.. measured.SelectMany(v => v.Accuracy!.Notes.Select(n => $"{v.Name}: {n}"))];
         if (notes.Count > 0)
         {
