@@ -88,7 +88,13 @@ internal sealed class AccuracySession
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(variant);
         ArgumentNullException.ThrowIfNull(points);
-        VariantAccuracy shared = await AccuracyMeter.MeasureAsync(engine, Plan, _reference, _referenceError, variant.Name == Plan.ReferenceVariant, cancellationToken).ConfigureAwait(false);
+        bool isReference = variant.Name == Plan.ReferenceVariant;
+        VariantAccuracy shared = await AccuracyMeter.MeasureAsync(engine, Plan, _reference, _referenceError, isReference, cancellationToken).ConfigureAwait(false);
+        if (isReference && shared.KlMean is { Value: not 0 } kl)
+        {
+            // The reference outputs came from a build that batched them; the engine promises batch-invariant outputs.
+            shared = WithNote(shared, $"the reference variant's KL against the reference outputs is {kl.Value:G3}, not 0: its outputs depend on batching or context length, so every figure here carries that difference too");
+        }
         if (Plan.Spec.LoadAgreement is not { } spec)
         {
             return [.. points.Select(p => p with { Accuracy = shared })];
