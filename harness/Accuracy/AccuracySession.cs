@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Harness.Engines;
 using Harness.Metrics;
 using Harness.Results;
@@ -43,11 +45,13 @@ internal sealed class AccuracySession
         }
 
         progress.Note($"accuracy: computing the reference outputs ({plan.Reference})");
+        long started = Stopwatch.GetTimestamp();
         try
         {
             EngineOptions options = plan.ReferenceEngineOptions(capabilities);
             using IInferenceEngine engine = await Task.Run(() => build(model, options), CancellationToken.None).ConfigureAwait(false);
             ReferenceOutputs outputs = await ReferenceRun.ComputeAsync(engine, plan, cancellationToken).ConfigureAwait(false);
+            progress.Note(string.Create(CultureInfo.InvariantCulture, $"accuracy: reference outputs ready after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s (build included)"));
             return new AccuracySession(plan, outputs, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -93,7 +97,7 @@ internal sealed class AccuracySession
         if (isReference && shared.KlMean is { Value: not 0 } kl)
         {
             // The reference outputs came from a build that batched them; the engine promises batch-invariant outputs.
-            shared = WithNote(shared, $"the reference variant's KL against the reference outputs is {kl.Value:G3}, not 0: its outputs depend on batching or context length, so every figure here carries that difference too");
+            shared = WithNote(shared, string.Create(CultureInfo.InvariantCulture, $"the reference variant's KL against the reference outputs is {kl.Value:G3}, not 0: its outputs depend on batching or context length, so every figure here carries that difference too"));
         }
         if (Plan.Spec.LoadAgreement is not { } spec)
         {

@@ -222,6 +222,7 @@ internal sealed class ScenarioRunner
     {
         _options.Progress.Note($"[{variant.Name}] accuracy: measuring against {accuracy.Plan.Reference}");
         List<VariantResult> points = state.Results.GetRange(firstPoint, state.Results.Count - firstPoint);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             IReadOnlyList<VariantResult> measured = await accuracy.MeasureAsync(engine, variant, workload.Measured, _scenario.Repetitions, points, state.Records, cancellationToken).ConfigureAwait(false);
@@ -230,6 +231,8 @@ internal sealed class ScenarioRunner
                 state.Results[firstPoint + i] = measured[i];
                 _options.Progress.Note($"[{measured[i].Name}] accuracy: {AccuracyText.Summary(measured[i].Accuracy!)}");
             }
+
+            _options.Progress.Note(Invariant($"[{variant.Name}] accuracy measured in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

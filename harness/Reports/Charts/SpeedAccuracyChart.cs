@@ -38,9 +38,10 @@ internal static class SpeedAccuracyChart
             var text = plot.Add.Text(p.Variant, p.X, p.Y);
             text.LabelFontSize = 12;
             text.LabelFontColor = color;
-            text.LabelAlignment = Alignment.LowerLeft;
-            text.OffsetX = 8;
-            text.OffsetY = -4;
+
+            // Beside the point rather than above it, so a point at the top of its range (100 %) keeps its label.
+            text.LabelAlignment = Alignment.MiddleLeft;
+            text.OffsetX = 9;
         }
 
         // Speed starts at zero (the distance from the origin is the point); accuracy is zoomed to the intervals, with
