@@ -77,6 +77,14 @@ internal static class RunCommand
         }
 
         AnsiConsole.Write(RunSummaryTable.Build(outcome.Result));
+        if (AccuracySummaryTable.Build(outcome.Result) is { } accuracy)
+        {
+            AnsiConsole.Write(accuracy);
+            if (outcome.Result.Accuracy?.Error is { } referenceError)
+            {
+                Console.Error.WriteLine($"accuracy: {referenceError}");
+            }
+        }
         if (reportError is not null)
         {
             Console.Error.WriteLine($"error: the report could not be written ({reportError}); results are in {runDir}");

@@ -16,6 +16,8 @@ namespace Harness.Metrics;
 /// <param name="OutputTokens">Output tokens the engine produced (engine-reported count).</param>
 /// <param name="FinishReason">Why generation stopped.</param>
 /// <param name="Error">Failure message, or null.</param>
+/// <param name="OutputIds">The generated token ids, kept in memory for accuracy checks (load agreement); not written to
+/// requests.csv, so null in records read back from a run directory.</param>
 internal sealed record RequestRecord(
     string Id,
     string Variant,
@@ -29,7 +31,8 @@ internal sealed record RequestRecord(
     int InputTokens,
     int OutputTokens,
     FinishReason FinishReason,
-    string? Error)
+    string? Error,
+    int[]? OutputIds = null)
 {
     /// <summary>
     /// Completed = no error, stopped by length or EOS, and at least one token arrived. Anything else (errors,

@@ -22,6 +22,7 @@ internal static class ReportBuilder
         ArgumentNullException.ThrowIfNull(charts);
         ArgumentNullException.ThrowIfNull(fonts);
         ChartFile? kvChart = charts.Charts.FirstOrDefault(c => c.PngPath == KvCacheChart.PngPath);
+        List<ChartFile> accuracyCharts = [.. charts.Charts.Where(c => ReportCharts.AccuracyChartNames.Any(n => c.PngPath == $"{ChartStyle.Directory}/{n}.png"))];
         var sections = new List<ReportSection>
         {
             Overview(result, charts, fonts),
@@ -39,12 +40,19 @@ internal static class ReportBuilder
             sections.Add(KvCache(result.Variants, kvChart));
         }
 
+        // Only runs that measured accuracy get these, so other reports read exactly as before.
+        if (result.Accuracy is not null || result.Variants.Any(v => v.Accuracy is not null))
+        {
+            sections.Add(AccuracySections.Accuracy(result));
+            sections.Add(AccuracySections.Precision(result, accuracyCharts));
+        }
+
         sections.AddRange(
         [
             Validity(result.Variants),
             FailedRequests(result.Variants, records),
             Notes(result.Notes),
-            Charts(charts, kvChart),
+            Charts(charts, [.. accuracyCharts, .. kvChart is null ? [] : new[] { kvChart }]),
             Definitions(result.MetricDefinitions),
         ]);
         return new ReportDocument($"Run report: {result.Scenario}", sections);
@@ -320,9 +328,9 @@ internal static class ReportBuilder
         new("Notes", [notes.Count == 0 ? new TextBlock("None.") : new ListBlock(notes)]);
 
     /// <summary>Every chart not already shown in its own section.</summary>
-    private static ReportSection Charts(ChartSet charts, ChartFile? shownElsewhere)
+    private static ReportSection Charts(ChartSet charts, IReadOnlyList<ChartFile> shownElsewhere)
     {
-        List<ChartFile> rest = [.. charts.Charts.Where(c => c != shownElsewhere)];
+        List<ChartFile> rest = [.. charts.Charts.Where(c => !shownElsewhere.Contains(c))];
         return new("Charts", rest.Count == 0
             ? [new TextBlock("No chart was drawn.")]
             : [.. rest.Select(c => (ReportBlock)new ChartBlock(c))]);
@@ -339,11 +347,11 @@ internal static class ReportBuilder
         ]);
     }
 
-    private static TableBlock KeyValues(IEnumerable<(string Key, string Value)> pairs) =>
+    internal static TableBlock KeyValues(IEnumerable<(string Key, string Value)> pairs) =>
         Table(["", ""], pairs.Select(p => Row(p.Key, string.IsNullOrEmpty(p.Value) ? "-" : p.Value)), numericFrom: 99);
 
-    private static TableBlock Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, int numericFrom = 1) =>
+    internal static TableBlock Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, int numericFrom = 1) =>
         new(headers, [.. rows], numericFrom);
 
-    private static IReadOnlyList<string> Row(params string[] cells) => cells;
+    internal static IReadOnlyList<string> Row(params string[] cells) => cells;
 }

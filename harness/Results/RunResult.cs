@@ -5,7 +5,8 @@ namespace Harness.Results;
 
 /// <summary>
 /// Everything one <c>run</c> produced, as written to <c>result.json</c> (snake_case). Per-request records are kept
-/// beside it in <c>requests.csv</c>; <see cref="ResultStore"/> reads and writes both.
+/// beside it in <c>requests.csv</c>; <see cref="ResultStore"/> reads and writes both. <see cref="Accuracy"/> is present
+/// only when the scenario measured accuracy (optional, so schema version 1 files without it still read).
 /// </summary>
 internal sealed record RunResult(
     [property: JsonPropertyName("schema_version")] int SchemaVersion,
@@ -25,7 +26,8 @@ internal sealed record RunResult(
     [property: JsonPropertyName("environment")] RunEnvironment Environment,
     [property: JsonPropertyName("variants")] IReadOnlyList<VariantResult> Variants,
     [property: JsonPropertyName("metric_definitions")] IReadOnlyList<MetricDefinition> MetricDefinitions,
-    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes)
+    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes,
+    [property: JsonPropertyName("accuracy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AccuracySetup? Accuracy = null)
 {
     public const int CurrentSchemaVersion = 1;
 }

@@ -11,6 +11,8 @@ namespace Harness.Results;
 /// <param name="Kv">KV cache and scheduler figures from the engine's telemetry; null when the engine reports none
 /// (and in result files written before it existed, which is why it is optional). Left out of the file when null, so a
 /// run without telemetry writes exactly what it did before.</param>
+/// <param name="Accuracy">Accuracy figures when the scenario asked for them; null (and left out) otherwise, and in
+/// files written before they existed.</param>
 internal sealed record VariantResult(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("config")] IReadOnlyDictionary<string, string> Config,
@@ -20,4 +22,5 @@ internal sealed record VariantResult(
     [property: JsonPropertyName("generator_lateness_p99_ms")] double GeneratorLatenessP99Ms,
     [property: JsonPropertyName("validity")] IReadOnlyList<ValidityResult> Validity,
     [property: JsonPropertyName("error")] string? Error,
-    [property: JsonPropertyName("kv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantKvMemory? Kv = null);
+    [property: JsonPropertyName("kv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantKvMemory? Kv = null,
+    [property: JsonPropertyName("accuracy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantAccuracy? Accuracy = null);

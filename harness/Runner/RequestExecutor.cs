@@ -10,13 +10,26 @@ namespace Harness.Runner;
 /// </summary>
 internal static class RequestExecutor
 {
-    public static async Task<RequestRecord> ExecuteAsync(IInferenceEngine engine, PreparedRequest prepared, long scheduledAt, RequestLabel label, CancellationToken cancellationToken)
+    /// <summary>How load runs choose tokens: greedy, so outputs are comparable (load agreement) and lengths are fixed.</summary>
+    public static SamplingParams Sampling { get; } = SamplingParams.Greedy;
+
+    /// <summary>The request as sent to the engine; its id joins engine timelines, client records and accuracy checks.</summary>
+    public static GenerationRequest Request(PreparedRequest prepared, RequestLabel label)
     {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(label);
         string id = label.IsWarmup
             ? $"{label.Variant}/warmup/{prepared.Request.Index - WorkloadFactory.WarmupIndexBase}"
             : $"{label.Variant}/r{label.Repetition}/{prepared.Request.Index}";
-        var request = new GenerationRequest(id, prepared.PromptIds, prepared.Request.OutputTokens, SamplingParams.Greedy, IgnoreEos: true);
+        return new GenerationRequest(id, prepared.PromptIds, prepared.Request.OutputTokens, Sampling, IgnoreEos: true);
+    }
+
+    public static async Task<RequestRecord> ExecuteAsync(IInferenceEngine engine, PreparedRequest prepared, long scheduledAt, RequestLabel label, CancellationToken cancellationToken)
+    {
+        GenerationRequest request = Request(prepared, label);
+        string id = request.Id;
         var tokens = new List<long>(prepared.Request.OutputTokens);
+        var ids = new List<int>(prepared.Request.OutputTokens);
         long? computeStart = null;
         FinishReason? finish = null;
         string? error = null;
@@ -27,6 +40,7 @@ internal static class RequestExecutor
             {
                 computeStart ??= token.ComputeStart;
                 tokens.Add(token.Timestamp);
+                ids.Add(token.TokenId);
                 finish = token.Finish ?? finish;
             }
         }
@@ -66,7 +80,8 @@ internal static class RequestExecutor
 
             // A stream that ends without a reason stopped at its token budget.
             finish ?? FinishReason.Length,
-            error);
+            error,
+            [.. ids]);
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Harness.Accuracy;
 using Harness.Engines;
 using Harness.Load;
 using Harness.Metrics;
@@ -55,6 +56,19 @@ internal sealed class ScenarioRunner
                 }
             }
         }
+        AccuracyPlan? accuracyPlan = _scenario.Accuracy is null ? null : AccuracyPlan.Resolve(_scenario, [.. variants.Select(v => v.Variant)]);
+        if (accuracyPlan is { Spec.NeedsReference: true } && _options.BuildEngine is null)
+        {
+            try
+            {
+                EngineRegistry.Validate(accuracyPlan.ReferenceEngineOptions(capabilities), _scenario.Engine.Name);
+            }
+            catch (EngineException ex)
+            {
+                throw new HarnessInputException($"accuracy reference '{accuracyPlan.Reference}': {ex.Message}");
+            }
+        }
+
         WorkloadPlan plan = WorkloadFactory.Plan(_scenario);
 
         var state = new RunState(plan);
@@ -69,6 +83,10 @@ internal sealed class ScenarioRunner
             state.AddNote($"quick mode: at most {QuickScenario.Requests} requests, inputs <= {QuickScenario.MaxInputTokens} and outputs <= {QuickScenario.MaxOutputTokens} tokens, one repetition; not comparable with full runs");
         }
 
+        // The reference outputs come first, once, so every variant is measured against the same ones.
+        AccuracySession? accuracy = accuracyPlan is null
+            ? null
+            : await AccuracySession.StartAsync(accuracyPlan, _scenario.Model, build, capabilities, _options.Progress, cancellationToken).ConfigureAwait(false);
         foreach ((EngineVariant variant, EngineOptions options) in variants)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -76,7 +94,7 @@ internal sealed class ScenarioRunner
                 break;
             }
 
-            await RunVariantAsync(variant, options, build, state, cancellationToken).ConfigureAwait(false);
+            await RunVariantAsync(variant, options, build, state, accuracy, cancellationToken).ConfigureAwait(false);
         }
 
         bool complete = !cancellationToken.IsCancellationRequested;
@@ -103,7 +121,8 @@ internal sealed class ScenarioRunner
             environment,
             state.Results,
             MetricDefinitions.All,
-            state.Notes);
+            state.Notes,
+            accuracy?.Setup());
         return new RunOutcome(result, state.Records, state.Telemetry);
     }
 
@@ -123,7 +142,7 @@ internal sealed class ScenarioRunner
         };
     }
 
-    private async Task RunVariantAsync(EngineVariant variant, EngineOptions options, Func<string, EngineOptions, IInferenceEngine> build, RunState state, CancellationToken cancellationToken)
+    private async Task RunVariantAsync(EngineVariant variant, EngineOptions options, Func<string, EngineOptions, IInferenceEngine> build, RunState state, AccuracySession? accuracy, CancellationToken cancellationToken)
     {
         bool sweep = _scenario.Load.Pattern == "sweep";
         bool rssReset = PeakRss.TryReset();
@@ -155,34 +174,73 @@ internal sealed class ScenarioRunner
                 state.AddNote($"workload: {workload.Clipped} of {workload.Measured.Count} requests were clipped to the engine's context of {engine.MaxContextTokens} tokens");
             }
 
-            var run = new VariantRun(this, engine, variant, workload, state, cancellationToken);
-            if (!sweep)
+            int firstPoint = state.Results.Count;
+            await RunPointsAsync(new VariantRun(this, engine, variant, workload, state, cancellationToken), variant, workload, state, cancellationToken).ConfigureAwait(false);
+            if (accuracy is not null && !cancellationToken.IsCancellationRequested)
             {
-                await run.PointAsync(variant.Name, DescribeLoad(_scenario.Load), rep => LoadPlan.For(_scenario.Load, state.Plan.Measured, _scenario.Seed, rep), withWarmup: true).ConfigureAwait(false);
-                return;
+                await MeasureAccuracyAsync(accuracy, engine, variant, workload, state, firstPoint, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
 
-            VariantSummary single = await run.PointAsync(variant.Name + "@single", "single", _ => LoadPlan.Single, withWarmup: true).ConfigureAwait(false);
+    private async Task RunPointsAsync(VariantRun run, EngineVariant variant, PreparedWorkload workload, RunState state, CancellationToken cancellationToken)
+    {
+        if (_scenario.Load.Pattern != "sweep")
+        {
+            await run.PointAsync(variant.Name, DescribeLoad(_scenario.Load), rep => LoadPlan.For(_scenario.Load, state.Plan.Measured, _scenario.Seed, rep), withWarmup: true).ConfigureAwait(false);
+            return;
+        }
+
+        VariantSummary single = await run.PointAsync(variant.Name + "@single", "single", _ => LoadPlan.Single, withWarmup: true).ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        VariantSummary saturated = await run.PointAsync(variant.Name + "@offline", "offline", _ => LoadPlan.Offline, withWarmup: false).ConfigureAwait(false);
+        HashSet<string> names = [];
+        foreach (double rate in SweepRates.Between(single.RequestsPerSecond, saturated.RequestsPerSecond, _scenario.Load.SweepSteps))
+        {
             if (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
 
-            VariantSummary saturated = await run.PointAsync(variant.Name + "@offline", "offline", _ => LoadPlan.Offline, withWarmup: false).ConfigureAwait(false);
-            HashSet<string> names = [];
-            foreach (double rate in SweepRates.Between(single.RequestsPerSecond, saturated.RequestsPerSecond, _scenario.Load.SweepSteps))
-            {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    return;
-                }
+            string name = Invariant($"{variant.Name}@{rate:0.###}rps");
+            name = names.Add(name) ? name : Invariant($"{name}-{names.Count}");
+            names.Add(name);
+            int count = workload.Measured.Count;
+            await run.PointAsync(name, Invariant($"poisson(rate={rate:0.####}/s)"), rep => LoadPlan.Open(ArrivalSchedule.Poisson(count, rate, LoadPlan.ArrivalSeed(_scenario.Seed, rep))), withWarmup: false).ConfigureAwait(false);
+        }
+    }
 
-                string name = Invariant($"{variant.Name}@{rate:0.###}rps");
-                name = names.Add(name) ? name : Invariant($"{name}-{names.Count}");
-                names.Add(name);
-                int count = workload.Measured.Count;
-                await run.PointAsync(name, Invariant($"poisson(rate={rate:0.####}/s)"), rep => LoadPlan.Open(ArrivalSchedule.Poisson(count, rate, LoadPlan.ArrivalSeed(_scenario.Seed, rep))), withWarmup: false).ConfigureAwait(false);
+    /// <summary>
+    /// Measures the variant's accuracy on its engine after its load points, and attaches it to their results. An
+    /// interruption leaves the points without accuracy; a failure leaves a note; neither costs the load results.
+    /// </summary>
+    private async Task MeasureAccuracyAsync(AccuracySession accuracy, IInferenceEngine engine, EngineVariant variant, PreparedWorkload workload, RunState state, int firstPoint, CancellationToken cancellationToken)
+    {
+        _options.Progress.Note($"[{variant.Name}] accuracy: measuring against {accuracy.Plan.Reference}");
+        List<VariantResult> points = state.Results.GetRange(firstPoint, state.Results.Count - firstPoint);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            IReadOnlyList<VariantResult> measured = await accuracy.MeasureAsync(engine, variant, workload.Measured, _scenario.Repetitions, points, state.Records, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < measured.Count; i++)
+            {
+                state.Results[firstPoint + i] = measured[i];
+                _options.Progress.Note($"[{measured[i].Name}] accuracy: {AccuracyText.Summary(measured[i].Accuracy!)}");
             }
+
+            _options.Progress.Note(Invariant($"[{variant.Name}] accuracy measured in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            state.AddNote($"accuracy: interrupted while measuring {variant.Name}; its load results are kept without accuracy");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            state.AddNote($"accuracy: {variant.Name} could not be measured: {ex.Message.ReplaceLineEndings(" ")}");
         }
     }
 

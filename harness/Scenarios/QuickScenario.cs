@@ -2,7 +2,7 @@ namespace Harness.Scenarios;
 
 /// <summary>
 /// <c>--quick</c>: the same scenario shrunk (fewer requests, shorter sequences, one repetition) so it finishes in about a
-/// minute, for smoke tests and CI. Results say they were produced in quick mode.
+/// minute, for smoke tests and CI; the accuracy section shrinks the same way. Results say they were produced in quick mode.
 /// </summary>
 internal static class QuickScenario
 {
@@ -24,6 +24,17 @@ internal static class QuickScenario
         Warmup = Math.Min(s.Warmup, 1),
         Repetitions = 1,
         Limits = s.Limits with { MaxRequests = Math.Min(s.Limits.MaxRequests ?? Requests, Requests) },
+        Accuracy = s.Accuracy is null ? null : Shrink(s.Accuracy),
+    };
+
+    /// <summary>Accuracy units are capped at 4 (sequences, prompts, windows, items, regenerated requests) and lengths at 64 tokens.</summary>
+    private static AccuracySpec Shrink(AccuracySpec a) => a with
+    {
+        Fidelity = a.Fidelity is { } f ? f with { Sequences = Math.Min(f.Sequences, 4), Length = Math.Min(f.Length, 64), PromptTokens = Math.Min(f.PromptTokens, Math.Min(f.Length, 64) / 2) } : null,
+        Greedy = a.Greedy is { } g ? g with { Prompts = Math.Min(g.Prompts, 4), Tokens = Math.Min(g.Tokens, 16) } : null,
+        Perplexity = a.Perplexity is { } p ? p with { Window = Math.Min(p.Window, 64), MaxWindows = Math.Min(p.MaxWindows ?? 4, 4) } : null,
+        ExactMatch = a.ExactMatch is { } e ? e with { MaxItems = Math.Min(e.MaxItems ?? 4, 4), MaxTokens = Math.Min(e.MaxTokens, 16) } : null,
+        LoadAgreement = a.LoadAgreement is { } l ? l with { MaxRequests = Math.Min(l.MaxRequests ?? 4, 4) } : null,
     };
 
     private static DistributionSpec Cap(DistributionSpec d, int max) => d with

@@ -1,6 +1,6 @@
 namespace Harness.Scenarios;
 
-/// <summary>A benchmark scenario: which model and engine variants, fed what workload, under which load.</summary>
+/// <summary>A benchmark scenario: which model and engine variants, fed what workload, under which load, and (optionally) which accuracy measurements follow.</summary>
 internal sealed record Scenario(
     string Name,
     string Description,
@@ -14,4 +14,4 @@ internal sealed record Scenario(
     int Repetitions,
     ulong Seed,
     LimitsSpec Limits,
-    IReadOnlyDictionary<string, string> Accuracy);
+    AccuracySpec? Accuracy);

@@ -40,11 +40,12 @@ internal static class ScenarioLoader
     private static Scenario Bind(YamlCursor doc, string path)
     {
         string name = doc.String("name") ?? Path.GetFileNameWithoutExtension(path);
+        string model = doc.RequiredString("model");
         var scenario = new Scenario(
             Name: name,
             Description: doc.String("description") ?? string.Empty,
             SourcePath: path,
-            Model: doc.RequiredString("model"),
+            Model: model,
             Engine: BindEngine(doc),
             Workload: BindWorkload(doc),
             Load: BindLoad(doc),
@@ -53,7 +54,7 @@ internal static class ScenarioLoader
             Repetitions: Positive(doc, "repetitions", doc.Int("repetitions") ?? 1),
             Seed: ulong.Parse(doc.String("seed") ?? "0", CultureInfo.InvariantCulture),
             Limits: BindLimits(doc),
-            Accuracy: doc.Mapping("accuracy")?.ScalarMap() ?? new Dictionary<string, string>());
+            Accuracy: AccuracySpecBinder.Bind(doc, path, model));
         doc.RejectUnknownKeys();
         return scenario;
     }

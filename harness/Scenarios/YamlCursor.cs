@@ -89,6 +89,9 @@ internal sealed class YamlCursor
     /// <summary>Keys of this mapping in file order, each with a cursor when its value is a mapping.</summary>
     public IEnumerable<string> Keys => node.Children.Keys.Select(k => ((YamlScalarNode)k).Value ?? "");
 
+    /// <summary>The key's dotted path from the document root, for messages (e.g. "accuracy.fidelity.length").</summary>
+    public string PathOf(string key) => Join(key);
+
     public HarnessInputException Error(string key, string message) =>
         Find(key) is { } value ? Error(value, message) : Error(node, message);
 

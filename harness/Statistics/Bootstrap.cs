@@ -150,7 +150,7 @@ internal static class Bootstrap
         }
     }
 
-    private static double ResampledRatio(double[] numerator, double[] denominator, System.Random rng)
+    internal static double ResampledRatio(double[] numerator, double[] denominator, System.Random rng)
     {
         int n = numerator.Length;
         double num = 0;
@@ -193,7 +193,7 @@ internal static class Bootstrap
     }
 
     /// <summary>Linear-interpolation quantile of sorted values (Hyndman and Fan type 7).</summary>
-    private static double Quantile(double[] sorted, double q)
+    internal static double Quantile(double[] sorted, double q)
     {
         double h = (sorted.Length - 1) * q;
         int lo = (int)Math.Floor(h);

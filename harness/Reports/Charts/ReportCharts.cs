@@ -68,6 +68,11 @@ internal static class ReportCharts
             runDir, "throughput_vs_e2e_p99", "Throughput vs p99 end-to-end latency", "completed requests/s", "p99 end-to-end latency (ms)", sweepCaption,
             ThroughputLatencyChart.Series(variants, v => Rate(v.Metrics.RequestsPerS, v), v => Percentile99(v.Metrics.E2eMs) ?? double.NaN)));
 
+        if (variants.Any(v => v.Accuracy is not null))
+        {
+            DrawAccuracy(runDir, result, BaseColor, Draw);
+        }
+
         if (telemetry.Count > 0)
         {
             long origin = RunClock.Origin(records);
@@ -94,6 +99,29 @@ internal static class ReportCharts
         }
 
         return new ChartSet(charts, failures);
+    }
+
+    /// <summary>File names (without extension) of the speed-vs-accuracy charts, which the report shows in its precision section.</summary>
+    public static IReadOnlyList<string> AccuracyChartNames { get; } = ["speed_vs_top1", "speed_vs_kl"];
+
+    private static void DrawAccuracy(string runDir, RunResult result, Func<VariantResult, int> color, Action<string, Func<ChartFile>> draw)
+    {
+        IReadOnlyList<PrecisionRow> rows = PrecisionComparison.Rows(result);
+        Dictionary<string, VariantResult> byName = result.Variants.ToDictionary(v => v.Name, StringComparer.Ordinal);
+        List<SpeedAccuracyPoint> Points(Func<VariantAccuracy, AccuracyFigure?> figure, double scale) =>
+            [.. rows.Where(r => r.DecodeTokensPerS is not null && figure(r.Accuracy) is not null).Select(r =>
+            {
+                AccuracyFigure f = figure(r.Accuracy)!;
+                return new SpeedAccuracyPoint(r.Variant, color(byName[r.Variant]), r.DecodeTokensPerS!.Value, f.Value * scale, f.CiLow * scale, f.CiHigh * scale);
+            })];
+
+        string against = result.Accuracy?.Reference ?? "the reference";
+        const string speed = "decode tokens/s per sequence (1000 / TPOT p50)";
+        const string caption = "Bars are 95 % intervals (bootstrap over teacher-forced sequences). Speed under this run's load; up and right is better for top-1, down and right for KL.";
+        draw("speed vs top-1 agreement", () => SpeedAccuracyChart.Write(
+            runDir, AccuracyChartNames[0], $"Decode speed vs top-1 agreement with {against}", speed, "top-1 agreement (%)", caption, Points(a => a.Top1Agreement, 100), yMax: 100));
+        draw("speed vs KL", () => SpeedAccuracyChart.Write(
+            runDir, AccuracyChartNames[1], $"Decode speed vs KL divergence from {against}", speed, "mean KL(reference || variant), nats/token", caption, Points(a => a.KlMean, 1)));
     }
 
     /// <summary>p99 of a summary, or null when it summarises nothing (JSON cannot carry NaN, so count decides).</summary>

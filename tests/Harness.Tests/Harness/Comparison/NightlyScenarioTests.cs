@@ -42,16 +42,5 @@ public sealed class NightlyScenarioTests
         Assert.True(s.Limits.DurationS > s.Workload.Requests / s.Load.Rate, "the time limit must not cut a normal night short");
     }
 
-    private static string NightlyPath()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Harness.sln")))
-            {
-                return Path.Combine(d.FullName, "scenarios", "nightly.yaml");
-            }
-        }
-
-        throw new InvalidOperationException("repository root (Harness.sln) not found above " + AppContext.BaseDirectory);
-    }
+    private static string NightlyPath() => RepositoryFiles.Path("scenarios", "nightly.yaml");
 }

@@ -232,26 +232,13 @@ public sealed class ResultStoreTests
     [InlineData("results/baselines/nightly")]
     public void CommittedRunsFromBeforeTelemetryStillLoad(string runDir)
     {
-        RunData run = ResultStore.Load(Path.Combine(RepositoryRoot(), runDir));
+        RunData run = ResultStore.Load(RepositoryFiles.Path(runDir));
 
         Assert.Equal(RunResult.CurrentSchemaVersion, run.Result.SchemaVersion);
         Assert.NotEmpty(run.Result.Variants);
         Assert.All(run.Result.Variants, v => Assert.Null(v.Kv));
         Assert.NotEmpty(run.Records);
         Assert.Empty(run.Telemetry);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "Harness.sln")))
-            {
-                return d.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root (Harness.sln) not found above " + AppContext.BaseDirectory);
     }
 
     private static void AssertWithinMicrosecond(double? expectedMs, double? actualMs)
