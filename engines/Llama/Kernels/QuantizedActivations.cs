@@ -5,15 +5,15 @@ using System.Runtime.Intrinsics.X86;
 namespace Harness.Engines.Llama.Kernels;
 
 /// <summary>
-/// Activation vectors quantised to int8 at run time, for the integer products of <see cref="QuantizedGemv"/>. Two
-/// schemes: one scale per vector (per token, symmetric: W8A8 dynamic quantisation), or one scale per block of 32
-/// columns (as llama.cpp's Q8_0, for int4 weights, whose groups already carry a scale per 32-128 columns). Each vector
-/// is padded with zeros to whole groups of 128 columns, so a packed int4 group's padding multiplies zeros. Buffers are
-/// pinned once and reused for every call.
+/// Activation vectors quantised to int8 at run time, for the integer products of <see cref="QuantizedGemv"/>: one
+/// symmetric scale per vector (per token, as W8A8 dynamic quantisation does), so a product's integer sums can run over
+/// a whole int8 row or a whole int4 group before any float arithmetic. Each vector is padded with zeros to whole groups
+/// of 128 columns, so a packed int4 group's padding multiplies zeros, and carries the offset sums that int4 products
+/// subtract. Buffers are pinned once and reused for every call.
 /// </summary>
 public sealed unsafe class QuantizedActivations
 {
-    /// <summary>Columns sharing one scale in the block scheme (and one int8 dot-product step).</summary>
+    /// <summary>Columns of one int8 dot-product step (and of one block of offset sums).</summary>
     public const int Block = 32;
 
     private const int Padding = 128;
@@ -29,7 +29,7 @@ public sealed unsafe class QuantizedActivations
         MaxBatch = maxBatch;
         Stride = (maxCols + Padding - 1) / Padding * Padding;
         values = GC.AllocateArray<sbyte>(maxBatch * Stride, pinned: true);
-        scales = GC.AllocateArray<float>(maxBatch * (Stride / Block), pinned: true);
+        scales = GC.AllocateArray<float>(maxBatch, pinned: true);
         offsets = GC.AllocateArray<int>(maxBatch * (Stride / Block) * 8, pinned: true);
     }
 
@@ -43,53 +43,37 @@ public sealed unsafe class QuantizedActivations
 
     public int Cols { get; private set; }
 
-    /// <summary>True after <see cref="QuantizeBlocks"/>, false after <see cref="QuantizePerToken"/>.</summary>
-    public bool PerBlock { get; private set; }
-
     /// <summary>Vector j's int8 values, [Stride].</summary>
     public sbyte* Values(int j) => (sbyte*)Unsafe.AsPointer(ref values[j * Stride]);
 
-    /// <summary>Vector j's scales: one (per token) or one per 32-column block.</summary>
-    public float* Scales(int j) => (float*)Unsafe.AsPointer(ref scales[j * (Stride / Block)]);
+    /// <summary>Vector j's scale: x ≈ q · scale.</summary>
+    public float Scale(int j) => scales[j];
+
+    /// <summary>The scales, one per vector.</summary>
+    public float* Scales() => (float*)Unsafe.AsPointer(ref scales[0]);
 
     /// <summary>
-    /// Block scheme: for each 32-column block of vector j, eight lane sums of 8 · q (lane k covers columns 4k..4k+3), so
-    /// an int4 product over unsigned nibbles u = q_w + 8 becomes Σ u·q - offset = Σ q_w·q.
+    /// For each 32-column block of vector j, eight lane sums of 8 · q (lane k covers columns 4k..4k+3), so an int4
+    /// product over unsigned nibbles u = q_w + 8 becomes Σ u·q - offset = Σ q_w·q.
     /// </summary>
     public int* Offsets(int j) => (int*)Unsafe.AsPointer(ref offsets[j * (Stride / Block) * 8]);
 
     /// <summary>x [batch, cols] (row stride cols) to int8 with one symmetric scale per vector: max|x| / 127.</summary>
     public void QuantizePerToken(float* x, int batch, int cols)
     {
-        Begin(batch, cols, perBlock: false);
+        Begin(batch, cols);
+        int blocks = (cols + Padding - 1) / Padding * (Padding / Block);
         for (int j = 0; j < batch; j++)
         {
             float* row = x + ((nint)j * cols);
             float scale = MaxAbs(row, cols) / 127f;
-            *Scales(j) = scale;
-            Round(row, cols, scale, Values(j));
-        }
-    }
-
-    /// <summary>x [batch, cols] to int8 with one symmetric scale per 32 columns, and the blocks' offset sums.</summary>
-    public void QuantizeBlocks(float* x, int batch, int cols)
-    {
-        Begin(batch, cols, perBlock: true);
-        int blocks = Stride / Block;
-        for (int j = 0; j < batch; j++)
-        {
-            float* row = x + ((nint)j * cols);
+            scales[j] = scale;
             sbyte* q = Values(j);
-            float* s = Scales(j);
+            Round(row, cols, scale, q);
             int* offset = Offsets(j);
             for (int b = 0; b < blocks; b++)
             {
-                int start = b * Block;
-                int n = Math.Clamp(cols - start, 0, Block);
-                float scale = n == 0 ? 0 : MaxAbs(row + start, n) / 127f;
-                s[b] = scale;
-                Round(row + start, n, scale, q + start);
-                BlockOffsets(q + start, offset + (b * 8));
+                BlockOffsets(q + (b * Block), offset + (b * 8));
             }
         }
     }
@@ -111,7 +95,7 @@ public sealed unsafe class QuantizedActivations
         }
     }
 
-    private void Begin(int batch, int cols, bool perBlock)
+    private void Begin(int batch, int cols)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batch, MaxBatch);
@@ -128,7 +112,6 @@ public sealed unsafe class QuantizedActivations
 
         Batch = batch;
         Cols = cols;
-        PerBlock = perBlock;
     }
 
     private static float MaxAbs(float* x, int n)
@@ -143,10 +126,10 @@ public sealed unsafe class QuantizedActivations
                 m = Avx.Max(m, Vector256.Abs(Avx.LoadVector256(x + i)));
             }
 
-            for (int k = 0; k < 8; k++)
-            {
-                max = Math.Max(max, m.GetElement(k));
-            }
+            Vector128<float> half = Vector128.Max(m.GetLower(), m.GetUpper());
+            half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(2, 3, 0, 1)));
+            half = Vector128.Max(half, Vector128.Shuffle(half, Vector128.Create(1, 0, 3, 2)));
+            max = half.ToScalar();
         }
 
         for (; i < n; i++)

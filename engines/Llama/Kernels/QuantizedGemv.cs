@@ -5,16 +5,15 @@ using System.Runtime.Intrinsics.X86;
 namespace Harness.Engines.Llama.Kernels;
 
 /// <summary>
-/// y[j, r] = Σ_c W[r, c] · x[j, c] (+ bias[r]) with integer products: int8 weights (a scale per row) against int8
-/// activations with one scale per vector (W8A8), or int4 weights (a scale per group) against int8 activations with a
-/// scale per 32 columns (W4A8, as llama.cpp's Q4_0 × Q8_0). Widening every weight to fp32 made the quantised GEMVs
+/// y[j, r] = Σ_c W[r, c] · x[j, c] (+ bias[r]) with integer products: int8 weights (a scale per row) or int4 weights
+/// (a scale per group of 32-128 columns) against int8 activations with one scale per vector (W8A8, W4A8). Widening every weight to fp32 made the quantised GEMVs
 /// compute-bound on this class of CPU (int4 reached a quarter of its bandwidth roofline); the AVX2 byte products
 /// (vpmaddubsw, then vpmaddwd) handle 32 columns in a few instructions. Rows are split across workers as in
 /// <see cref="Gemv"/>, one linear stream each.
 /// </summary>
 /// <remarks>
 /// The int8 sums are exact integers, so a W8A8 result is the same on every path and for every batch; W4A8 sums each
-/// block's integer product in fp32 lanes, so its paths differ by rounding but each vector's result does not depend on
+/// group's integer product in fp32 lanes, so its paths differ by rounding but each vector's result does not depend on
 /// the batch. Without AVX2 a scalar loop computes the same products.
 /// </remarks>
 public static unsafe class QuantizedGemv
@@ -22,7 +21,7 @@ public static unsafe class QuantizedGemv
     // Below this many weight bytes, waking the workers costs more than the work.
     private const long ParallelThresholdBytes = 64 * 1024;
 
-    /// <param name="x">Activations quantised per token (int8 weights) or per block (int4 weights), x.Cols == weights.Cols.</param>
+    /// <param name="x">Activations quantised per token, x.Cols == weights.Cols.</param>
     public static void Multiply(
         KernelThreadPool pool,
         in WeightMatrix weights,
@@ -40,18 +39,12 @@ public static unsafe class QuantizedGemv
             throw new ArgumentException($"activations of {x.Cols} columns do not fit a matrix of {weights.Cols}", nameof(x));
         }
 
-        bool ok = weights.Format switch
+        if (weights.Format is not (WeightFormat.Int8 or WeightFormat.Int4))
         {
-            WeightFormat.Int8 => !x.PerBlock,
-            WeightFormat.Int4 => x.PerBlock,
-            _ => false,
-        };
-        if (!ok)
-        {
-            throw new ArgumentException($"integer products take int8 weights with per-token activations or int4 weights with per-block ones, not {weights.Format} with {(x.PerBlock ? "per-block" : "per-token")}");
+            throw new ArgumentException($"integer products take int8 or int4 weights, not {weights.Format}", nameof(weights));
         }
 
-        var body = new Body(weights, x.Values(0), x.Scales(0), x.Offsets(0), x.Stride, x.Batch, y, bias, accumulate, Avx2.IsSupported && path != VectorPath.Scalar);
+        var body = new Body(weights, x.Values(0), x.Scales(), x.Offsets(0), x.Stride, x.Batch, y, bias, accumulate, Avx2.IsSupported && path != VectorPath.Scalar);
         if (weights.DataBytes < ParallelThresholdBytes)
         {
             body.Execute(0, weights.Rows, 0);
@@ -62,8 +55,8 @@ public static unsafe class QuantizedGemv
         }
     }
 
-    // The activations as pointers (the buffers are pinned): vector j's values at values + j·stride, its scales at
-    // scales + j·stride/32 and its offset sums at offsets + j·stride/32·8.
+    // The activations as pointers (the buffers are pinned): vector j's values at values + j·stride, its scale at
+    // scales[j] and its offset sums at offsets + j·stride/32·8.
     private readonly struct Body(
         WeightMatrix weights, sbyte* values, float* scales, int* offsets, int stride, int batch, float* y, float* bias, bool accumulate, bool avx2) : IKernelBody
     {
@@ -84,14 +77,14 @@ public static unsafe class QuantizedGemv
                         Dot4Int8(row, Values(j), stride, cols, sums);
                         for (int k = 0; k < 4; k++)
                         {
-                            Store(r, j + k, rows, sums[k] * rowScale * *Scales(j + k));
+                            Store(r, j + k, rows, sums[k] * rowScale * scales[j + k]);
                         }
                     }
 
                     for (; j < batch; j++)
                     {
                         int sum = avx2 ? DotInt8(row, Values(j), cols) : DotInt8Scalar(row, Values(j), 0, cols);
-                        Store(r, j, rows, sum * rowScale * *Scales(j));
+                        Store(r, j, rows, sum * rowScale * scales[j]);
                     }
                 }
                 else
@@ -99,17 +92,15 @@ public static unsafe class QuantizedGemv
                     for (; j < batch; j++)
                     {
                         float v = avx2
-                            ? DotInt4(row, weights.GroupSize, Values(j), Scales(j), Offsets(j), cols)
-                            : DotInt4Scalar(row, weights.GroupSize, Values(j), Scales(j), cols);
-                        Store(r, j, rows, v);
+                            ? DotInt4(row, weights.GroupSize, Values(j), Offsets(j), cols)
+                            : DotInt4Scalar(row, weights.GroupSize, Values(j), cols);
+                        Store(r, j, rows, v * scales[j]);
                     }
                 }
             }
         }
 
         private sbyte* Values(int j) => values + ((nint)j * stride);
-
-        private float* Scales(int j) => scales + ((nint)j * (stride / QuantizedActivations.Block));
 
         private int* Offsets(int j) => offsets + ((nint)j * (stride / QuantizedActivations.Block) * 8);
 
@@ -185,95 +176,98 @@ public static unsafe class QuantizedGemv
         return sum;
     }
 
-    // Σ over 32-column blocks of (Σ u·q - offset) · (group scale · block scale), with u = q_w + 8 the stored nibbles:
-    // vpmaddubsw takes u unsigned and q signed (pairs ≤ 2 · 15 · 127), and the block's offset sums (8 · q per lane)
-    // remove the +8. Blocks alternate between two fp32 accumulators (two FMA chains in flight); groups of 32 columns
-    // go two at a time for that, larger groups alternate within themselves.
-    private static float DotInt4(byte* row, int groupSize, sbyte* a, float* scales, int* offsets, int cols) => groupSize switch
+    // Σ over groups of group scale · Σ over the group's 32-column blocks of (Σ u·q - offset), with u = q_w + 8 the stored
+    // nibbles: vpmaddubsw takes u unsigned and q signed (pairs ≤ 2 · 15 · 127), the block's offset sums (8 · q per lane)
+    // remove the +8, and a group's blocks add up in int32 before its one conversion and FMA. Whole groups only: a
+    // row's padding nibbles stand for zeros and the activations are zero-padded to whole groups of 128. The vector's
+    // own scale is applied by the caller.
+    private static float DotInt4(byte* row, int groupSize, sbyte* a, int* offsets, int cols) => groupSize switch
     {
-        32 => DotInt4Group32(row, a, scales, offsets, (cols + 31) / 32),
-        64 => DotInt4Groups<Int4Group64>(row, a, scales, offsets, (cols + 31) / 32),
-        _ => DotInt4Groups<Int4Group128>(row, a, scales, offsets, (cols + 31) / 32),
+        32 => DotInt4Group32(row, a, offsets, (cols + 31) / 32),
+        64 => DotInt4Groups<Int4Group64>(row, a, offsets, (cols + 63) / 64),
+        _ => DotInt4Groups<Int4Group128>(row, a, offsets, (cols + 127) / 128),
     };
 
-    private static float DotInt4Group32(byte* row, sbyte* a, float* scales, int* offsets, int blocks)
+    // Groups of 32 are single blocks: two at a time, in two accumulators (two FMA chains in flight), pointers advancing.
+    private static float DotInt4Group32(byte* group, sbyte* a, int* offsets, int groups)
     {
         const int GroupBytes = 16 + sizeof(float);
         Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-        int b = 0;
-        byte* group = row;
-        for (; b + 2 <= blocks; b += 2, group += 2 * GroupBytes)
+        byte* end = group + ((nint)(groups & ~1) * GroupBytes);
+        for (; group < end; group += 2 * GroupBytes, a += 64, offsets += 16)
         {
-            acc0 = Fma.MultiplyAdd(Block(group, a, offsets, b), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16) * scales[b]), acc0);
-            acc1 = Fma.MultiplyAdd(Block(group + GroupBytes, a, offsets, b + 1), Vector256.Create(Unsafe.ReadUnaligned<float>(group + GroupBytes + 16) * scales[b + 1]), acc1);
+            acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group, a, offsets)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16)), acc0);
+            acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group + GroupBytes, a + 32, offsets + 8)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + GroupBytes + 16)), acc1);
         }
 
-        if (b < blocks)
+        if ((groups & 1) != 0)
         {
-            acc0 = Fma.MultiplyAdd(Block(group, a, offsets, b), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16) * scales[b]), acc0);
+            acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group, a, offsets)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16)), acc0);
         }
 
         return Vector256.Sum(acc0 + acc1);
     }
 
-    private static float DotInt4Groups<TGroup>(byte* row, sbyte* a, float* scales, int* offsets, int blocks)
+    private static float DotInt4Groups<TGroup>(byte* group, sbyte* a, int* offsets, int groups)
         where TGroup : struct, IInt4Group
     {
         int perGroup = TGroup.Size / 32;
         int groupBytes = (TGroup.Size / 2) + sizeof(float);
         Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-        int b = 0;
-        for (byte* group = row; b < blocks; group += groupBytes)
+        for (int g = 0; g < groups; g++, group += groupBytes)
         {
-            float groupScale = Unsafe.ReadUnaligned<float>(group + (TGroup.Size / 2));
-            int end = Math.Min(blocks, b + perGroup);
-            byte* bytes = group;
-            for (; b + 2 <= end; b += 2, bytes += 32)
+            Vector256<int> sum = Block(group, a, offsets) + Block(group + 16, a + 32, offsets + 8);
+            for (int k = 2; k < perGroup; k += 2)
             {
-                acc0 = Fma.MultiplyAdd(Block(bytes, a, offsets, b), Vector256.Create(groupScale * scales[b]), acc0);
-                acc1 = Fma.MultiplyAdd(Block(bytes + 16, a, offsets, b + 1), Vector256.Create(groupScale * scales[b + 1]), acc1);
+                sum += Block(group + (k * 16), a + (k * 32), offsets + (k * 8)) + Block(group + (k * 16) + 16, a + (k * 32) + 32, offsets + (k * 8) + 8);
             }
 
-            if (b < end)
+            Vector256<float> scale = Vector256.Create(Unsafe.ReadUnaligned<float>(group + (TGroup.Size / 2)));
+            if ((g & 1) == 0)
             {
-                acc0 = Fma.MultiplyAdd(Block(bytes, a, offsets, b), Vector256.Create(groupScale * scales[b]), acc0);
-                b++;
+                acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), scale, acc0);
             }
+            else
+            {
+                acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), scale, acc1);
+            }
+
+            a += TGroup.Size;
+            offsets += perGroup * 8;
         }
 
         return Vector256.Sum(acc0 + acc1);
     }
 
-    // Block b's 8 lanes of Σ u·q - offset, as fp32. The 16 packed bytes go to both 128-bit lanes; shifting the upper
+    // One block's 8 int32 lanes of Σ u·q - offset. The 16 packed bytes go to both 128-bit lanes; shifting the upper
     // lane's dwords right by 4 brings each byte's high nibble down, so one mask gives columns 0-15 then 16-31.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Block(byte* bytes, sbyte* a, int* offsets, int b)
+    private static Vector256<int> Block(byte* bytes, sbyte* a, int* offsets)
     {
         Vector256<uint> both = Avx2.BroadcastVector128ToVector256(bytes).AsUInt32();
         Vector256<byte> u = Avx2.ShiftRightLogicalVariable(both, Vector256.Create(0u, 0, 0, 0, 4, 4, 4, 4)).AsByte() & Vector256.Create((byte)0x0F);
-        Vector256<int> p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(a + (b * 32))), Vector256.Create((short)1));
-        return Avx.ConvertToVector256Single(p - Avx.LoadVector256(offsets + (b * 8)));
+        Vector256<int> p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(a)), Vector256.Create((short)1));
+        return p - Avx.LoadVector256(offsets);
     }
 
-    private static float DotInt4Scalar(byte* row, int groupSize, sbyte* a, float* scales, int cols)
+    private static float DotInt4Scalar(byte* row, int groupSize, sbyte* a, int cols)
     {
         int groupBytes = Int4Layout.GroupBytes(groupSize);
-        int blocks = (cols + 31) / 32;
-        int blocksPerGroup = groupSize / 32;
+        int groups = (cols + groupSize - 1) / groupSize;
         float sum = 0;
-        for (int b = 0; b < blocks; b++)
+        for (int g = 0; g < groups; g++)
         {
-            byte* group = row + ((b / blocksPerGroup) * groupBytes);
-            float groupScale = Unsafe.ReadUnaligned<float>(group + (groupSize / 2));
-            byte* bytes = group + ((b % blocksPerGroup) * 16);
-            sbyte* q = a + (b * 32);
+            byte* group = row + (g * groupBytes);
+            sbyte* q = a + (g * groupSize);
             int dot = 0;
-            for (int k = 0; k < 16; k++)
+            for (int k = 0; k < groupSize / 2; k++)
             {
-                dot += (((bytes[k] & 0x0F) - 8) * q[k]) + (((bytes[k] >> 4) - 8) * q[k + 16]);
+                // Byte k of a 32-column block holds column k (low nibble) and column k + 16 (high).
+                int column = ((k / 16) * 32) + (k % 16);
+                dot += (((group[k] & 0x0F) - 8) * q[column]) + (((group[k] >> 4) - 8) * q[column + 16]);
             }
 
-            sum += dot * (groupScale * scales[b]);
+            sum += dot * Unsafe.ReadUnaligned<float>(group + (groupSize / 2));
         }
 
         return sum;

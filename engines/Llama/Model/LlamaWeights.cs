@@ -150,11 +150,11 @@ public sealed class LlamaWeights : IDisposable
         }
 
         Tensor finalNorm = Convert(Required("model.norm.weight"), ScalarType.Float32);
-        // Int4 keeps the embedding and LM head at int8 per row, as llama.cpp keeps its output matrix at higher precision
-        // and gpt-fast leaves both unquantised: the LM head's error goes straight into the logits.
-        (Tensor Data, Tensor? Scale) Vocabulary(Tensor w) => precision == Precision.Int4 ? QuantizeRows(w) : Matrix(w);
-        (Tensor embedding, Tensor? embeddingScale) = Vocabulary(Required("model.embed_tokens.weight"));
-        (Tensor lmHead, Tensor? lmHeadScale) = config.TieEmbeddings ? (embedding, embeddingScale) : Vocabulary(Required("lm_head.weight"));
+        // Int4 packs the embedding (and so a tied LM head) too, as llama.cpp's pure Q4_0 does: the LM head is the largest
+        // matrix of a small model, and decode is a stream over all of them. llama.cpp keeps its output matrix at 6 bits by
+        // default and gpt-fast leaves it unquantised; the accuracy suite measures what packing it costs.
+        (Tensor embedding, Tensor? embeddingScale) = Matrix(Required("model.embed_tokens.weight"));
+        (Tensor lmHead, Tensor? lmHeadScale) = config.TieEmbeddings ? (embedding, embeddingScale) : Matrix(Required("lm_head.weight"));
         return new LlamaWeights(config, precision, groupSize, embedding, lmHead, finalNorm, layers, embeddingScale, lmHeadScale);
     }
 
@@ -187,10 +187,9 @@ public sealed class LlamaWeights : IDisposable
             }
 
             // The stored form of a [rows, cols] matrix, as Create writes it: the float dtype, int8 with row scales, or packed int4.
-            (Tensor Data, Tensor? Scale) Matrix(string name, long rows, int cols, bool vocabulary = false) => precision switch
+            (Tensor Data, Tensor? Scale) Matrix(string name, long rows, int cols) => precision switch
             {
                 Precision.Int8 or Precision.Int8Dynamic => (Take(name, ScalarType.Int8, rows, cols), Take(name + "_scale", ScalarType.Float32, rows)),
-                Precision.Int4 when vocabulary => (Take(name, ScalarType.Int8, rows, cols), Take(name + "_scale", ScalarType.Float32, rows)),
                 Precision.Int4 => (Take(name, ScalarType.Byte, rows, Kernels.Int4Layout.RowBytes(cols, groupSize)), null),
                 _ => (Take(name, precision.DType(), rows, cols), null),
             };
@@ -220,8 +219,8 @@ public sealed class LlamaWeights : IDisposable
                 };
             }
 
-            (Tensor embedding, Tensor? embeddingS) = Matrix("embedding", config.VocabSize, d, vocabulary: true);
-            (Tensor lmHead, Tensor? lmHeadS) = config.TieEmbeddings ? (embedding, embeddingS) : Matrix("lm_head", config.VocabSize, d, vocabulary: true);
+            (Tensor embedding, Tensor? embeddingS) = Matrix("embedding", config.VocabSize, d);
+            (Tensor lmHead, Tensor? lmHeadS) = config.TieEmbeddings ? (embedding, embeddingS) : Matrix("lm_head", config.VocabSize, d);
             Tensor finalNorm = Take("final_norm", ScalarType.Float32, d);
             return new LlamaWeights(config, precision, precision == Precision.Int4 ? groupSize : 0, embedding, lmHead, finalNorm, layers, embeddingS, lmHeadS);
         }

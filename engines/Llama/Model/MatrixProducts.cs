@@ -5,7 +5,7 @@ namespace Harness.Engines.Llama.Model;
 /// <summary>
 /// y [B, rows] = x [B, cols] · Wᵀ for a model's matrices, the way its precision multiplies them: float activations
 /// through <see cref="Gemv"/>, or (int4 and int8-dynamic) activations rounded to int8 at run time through
-/// <see cref="QuantizedGemv"/>, int4 matrices taking them per 32-column block and int8 ones per token. Batches run in
+/// <see cref="QuantizedGemv"/> (one scale per token). Batches run in
 /// passes of at most <see cref="Gemv.MaxBatch"/> vectors, each pass streaming W once. The decoder and the benchmark's
 /// GEMV probe both multiply through this, so the probe times what decode runs.
 /// </summary>
@@ -39,15 +39,7 @@ public sealed unsafe class MatrixProducts
                 continue;
             }
 
-            if (w.Format == WeightFormat.Int4)
-            {
-                quantized.QuantizeBlocks(x, n, w.Cols);
-            }
-            else
-            {
-                quantized.QuantizePerToken(x, n, w.Cols);
-            }
-
+            quantized.QuantizePerToken(x, n, w.Cols);
             QuantizedGemv.Multiply(pool, w, quantized, y, bias, accumulate);
         }
     }

@@ -25,10 +25,10 @@ public enum Precision
     Int8Dynamic,
 
     /// <summary>
-    /// Int4 weight-only: layer matrices as 4-bit values in groups of 32, 64 or 128 columns,
-    /// each group with its fp32 scale (<see cref="Kernels.Int4Layout"/>); the embedding and LM head as int8 per row;
-    /// norms and biases fp32. Decode multiplies the int4 groups in integers against activations rounded to int8 per 32
-    /// columns (as llama.cpp's Q4_0 does); prefill runs in fp32 over the dequantised matrices.
+    /// Int4 weight-only: every matrix (embedding and LM head included) as 4-bit values in groups of 32, 64 or 128
+    /// columns, each group with its fp32 scale (<see cref="Kernels.Int4Layout"/>); norms and biases fp32. Decode multiplies the int4 groups in integers against activations rounded to int8 per token
+    /// (as llama.cpp multiplies its int4 blocks against int8 activations); prefill runs in fp32 over the dequantised
+    /// matrices.
     /// </summary>
     Int4,
 }

@@ -3,7 +3,7 @@ using Harness.Engines.Llama.Kernels;
 namespace Harness.Tests.Engines.Kernels;
 
 /// <summary>
-/// Run-time activation quantisation (per token and per 32-column block) and the integer GEMVs over it: W8A8 (int8
+/// Run-time activation quantisation (per token, with the offset sums int4 products need) and the integer GEMVs over it: W8A8 (int8
 /// weights per row) and W4A8 (int4 weights per group), against double-precision products of the dequantised operands,
 /// on widths that are not multiples of the SIMD width or the group, on every path, and independent of the batch.
 /// </summary>
@@ -24,11 +24,9 @@ public sealed unsafe class QuantizedGemvTests
     }
 
     [Theory]
-    [InlineData(false, 67)]
-    [InlineData(true, 67)]
-    [InlineData(false, 2100)]
-    [InlineData(true, 2100)]
-    public void Activations_are_within_half_a_step_and_the_largest_maps_to_127(bool perBlock, int cols)
+    [InlineData(67)]
+    [InlineData(2100)]
+    public void Activations_are_within_half_a_step_and_the_largest_maps_to_127(int cols)
     {
         const int Batch = 3;
         float[] x = KernelTestData.Uniform(Batch * cols, seed: cols, scale: 3f);
@@ -36,49 +34,40 @@ public sealed unsafe class QuantizedGemvTests
         var q = new QuantizedActivations(Batch, cols);
         fixed (float* px = x)
         {
-            Quantize(q, px, Batch, cols, perBlock);
+            q.QuantizePerToken(px, Batch, cols);
         }
 
-        int span = perBlock ? QuantizedActivations.Block : cols;
         for (int j = 0; j < Batch; j++)
         {
-            for (int start = 0; start < cols; start += span)
+            float scale = q.Scale(j);
+            float max = x.AsSpan(j * cols, cols).ToArray().Max(MathF.Abs);
+            Assert.Equal(max / 127f, scale);
+            int largest = 0;
+            for (int c = 0; c < cols; c++)
             {
-                int n = Math.Min(span, cols - start);
-                float scale = q.Scales(j)[start / span];
-                float max = x.AsSpan((j * cols) + start, n).ToArray().Max(MathF.Abs);
-                Assert.Equal(max / 127f, scale);
-                int largest = 0;
-                for (int c = start; c < start + n; c++)
-                {
-                    int value = q.Values(j)[c];
-                    largest = Math.Max(largest, Math.Abs(value));
-                    Assert.True(Math.Abs((value * scale) - x[(j * cols) + c]) <= (scale * 0.5f * 1.0001f) + 1e-30f, $"x[{j},{c}] = {x[(j * cols) + c]}, q = {value}, scale {scale}");
-                }
-
-                Assert.Equal(max > 0 ? 127 : 0, largest);
+                int value = q.Values(j)[c];
+                largest = Math.Max(largest, Math.Abs(value));
+                Assert.True(Math.Abs((value * scale) - x[(j * cols) + c]) <= (scale * 0.5f * 1.0001f) + 1e-30f, $"x[{j},{c}] = {x[(j * cols) + c]}, q = {value}, scale {scale}");
             }
 
+            Assert.Equal(max > 0 ? 127 : 0, largest);
             for (int c = cols; c < q.Stride; c++)
             {
                 Assert.Equal(0, q.Values(j)[c]);
             }
-        }
 
-        if (perBlock)
-        {
-            // Lane k of a block's offsets is 8 times the sum of its columns 4k..4k+3.
-            for (int b = 0; b < (cols + 31) / 32; b++)
+            // Lane k of each 32-column block's offsets is 8 times the sum of its columns 4k..4k+3 (zeros past the width).
+            for (int b = 0; b < q.Stride / 32; b++)
             {
                 for (int lane = 0; lane < 8; lane++)
                 {
                     int sum = 0;
                     for (int c = (b * 32) + (4 * lane); c < (b * 32) + (4 * lane) + 4; c++)
                     {
-                        sum += q.Values(0)[c];
+                        sum += q.Values(j)[c];
                     }
 
-                    Assert.Equal(8 * sum, q.Offsets(0)[(b * 8) + lane]);
+                    Assert.Equal(8 * sum, q.Offsets(j)[(b * 8) + lane]);
                 }
             }
         }
@@ -147,7 +136,7 @@ public sealed unsafe class QuantizedGemvTests
                 fixed (byte* pw = packed)
                 fixed (float* px = x, py = y)
                 {
-                    q.QuantizeBlocks(px, batch, cols);
+                    q.QuantizePerToken(px, batch, cols);
                     QuantizedGemv.Multiply(pool, new WeightMatrix(pw, rows, cols, WeightFormat.Int4, groupSize: group), q, py, path: path);
                 }
 
@@ -184,7 +173,7 @@ public sealed unsafe class QuantizedGemvTests
             }
             else
             {
-                q.QuantizeBlocks(px, Batch, Cols);
+                q.QuantizePerToken(px, Batch, Cols);
                 QuantizedGemv.Multiply(pool, new WeightMatrix(p4, Rows, Cols, WeightFormat.Int4, groupSize: 32), q, py);
             }
         }
@@ -210,12 +199,11 @@ public sealed unsafe class QuantizedGemvTests
             WeightMatrix matrix = format == WeightFormat.Int8
                 ? new WeightMatrix(p8, Rows, Cols, WeightFormat.Int8, rowScales: ps)
                 : new WeightMatrix(p4, Rows, Cols, WeightFormat.Int4, groupSize: 64);
-            bool perBlock = format == WeightFormat.Int4;
             float[] together = new float[Batch * Rows];
             var q = new QuantizedActivations(Batch, Cols);
             fixed (float* pt = together)
             {
-                Quantize(q, px, Batch, Cols, perBlock);
+                q.QuantizePerToken(px, Batch, Cols);
                 QuantizedGemv.Multiply(pool, matrix, q, pt);
             }
 
@@ -225,7 +213,7 @@ public sealed unsafe class QuantizedGemvTests
                 float[] alone = new float[Rows];
                 fixed (float* pa = alone)
                 {
-                    Quantize(single, px + (j * Cols), 1, Cols, perBlock);
+                    single.QuantizePerToken(px + (j * Cols), 1, Cols);
                     QuantizedGemv.Multiply(pool, matrix, single, pa);
                 }
 
@@ -235,7 +223,7 @@ public sealed unsafe class QuantizedGemvTests
     }
 
     [Fact]
-    public void Each_weight_format_needs_its_activation_scheme()
+    public void Float_weights_and_a_mismatched_width_are_refused()
     {
         (sbyte[] w8, float[] scales, _) = Int8Weights(4, 64, 1);
         float[] x = KernelTestData.Uniform(64, seed: 2);
@@ -245,24 +233,13 @@ public sealed unsafe class QuantizedGemvTests
         fixed (sbyte* p8 = w8)
         fixed (float* ps = scales, px = x, py = y)
         {
-            q.QuantizeBlocks(px, 1, 64);
-            var matrix = new WeightMatrix(p8, 4, 64, WeightFormat.Int8, rowScales: ps);
             float* output = py;
-            Assert.Throws<ArgumentException>(() => QuantizedGemv.Multiply(pool, matrix, q, output));
+            q.QuantizePerToken(px, 1, 64);
+            var floats = new WeightMatrix(px, 1, 64, WeightFormat.F32);
+            Assert.Throws<ArgumentException>(() => QuantizedGemv.Multiply(pool, floats, q, output));
             q.QuantizePerToken(px, 1, 32);
+            var matrix = new WeightMatrix(p8, 4, 64, WeightFormat.Int8, rowScales: ps);
             Assert.Throws<ArgumentException>(() => QuantizedGemv.Multiply(pool, matrix, q, output));
-        }
-    }
-
-    private static void Quantize(QuantizedActivations q, float* x, int batch, int cols, bool perBlock)
-    {
-        if (perBlock)
-        {
-            q.QuantizeBlocks(x, batch, cols);
-        }
-        else
-        {
-            q.QuantizePerToken(x, batch, cols);
         }
     }
 
@@ -277,7 +254,7 @@ public sealed unsafe class QuantizedGemvTests
         return (q, scales, back);
     }
 
-    // The activations the integer products stand for: q · scale (of the vector or of the 32-column block).
+    // The activations the integer products stand for: q · the vector's scale.
     private static float[] Dequantized(QuantizedActivations q, int batch, int cols)
     {
         float[] x = new float[batch * cols];
@@ -285,7 +262,7 @@ public sealed unsafe class QuantizedGemvTests
         {
             for (int c = 0; c < cols; c++)
             {
-                x[(j * cols) + c] = q.Values(j)[c] * q.Scales(j)[q.PerBlock ? c / QuantizedActivations.Block : 0];
+                x[(j * cols) + c] = q.Values(j)[c] * q.Scale(j);
             }
         }
 

@@ -48,14 +48,14 @@ public sealed class PrecisionTests
         Assert.Equal(groupSize, int4.Weights.GroupSize);
         Assert.Null(l.QkvScale);
 
-        // What the model holds is exactly its packed matrices, the int8 embedding (tied LM head) with a scale per token,
+        // What the model holds is exactly its packed matrices (the embedding, which is also the tied LM head, included)
         // and the fp32 norms.
         using LlamaModel fp32 = TestModels.Stories260K(Precision.Fp32);
         long norms = fp32.Weights.Layers.Sum(x => (x.AttentionNorm.NumberOfElements + x.MlpNorm.NumberOfElements) * 4) + (fp32.Weights.FinalNorm.NumberOfElements * 4);
         long packed = int4.Weights.Layers.Sum(x => new[] { x.Qkv, x.Output, x.GateUp, x.Down }.Sum(t => t.NumberOfElements));
-        Assert.Equal(ScalarType.Int8, int4.Weights.Embedding.dtype);
-        long vocabulary = int4.Weights.Embedding.NumberOfElements + (int4.Config.VocabSize * 4);
-        Assert.Equal(norms + packed + vocabulary, int4.Weights.Bytes);
+        Assert.Equal(ScalarType.Byte, int4.Weights.Embedding.dtype);
+        Assert.Equal(rowBytesOf64, int4.Weights.Embedding.shape[1]);
+        Assert.Equal(norms + packed + int4.Weights.Embedding.NumberOfElements, int4.Weights.Bytes);
     }
 
     [Fact]
@@ -87,9 +87,9 @@ public sealed class PrecisionTests
     }
 
     /// <summary>
-    /// Int4 decode rounds activations to int8 per 32 columns before its integer products, where libtorch multiplies fp32
+    /// Int4 decode rounds activations to int8 per token before its integer products, where libtorch multiplies fp32
     /// activations by the same dequantised weights. Teacher-forced over 47 positions of seeded tokens they agree on the
-    /// next token at 37-42 positions (group 128 / 32 and 64), with the largest logit difference 46-81% of the RMS logit:
+    /// next token at 37-45 positions (groups of 32, 128, 64), with the largest logit difference 55-89% of the RMS logit:
     /// this 260K-parameter model is sensitive (fp32 against int8 weights, an error of the same size, agrees on 93.5%),
     /// while a wrong product (a lost offset or scale) agrees on almost nothing.
     /// </summary>
@@ -113,7 +113,7 @@ public sealed class PrecisionTests
         }
 
         Console.WriteLine($"int4 g{groupSize}: {agree} of {sequence.Length - 1} next tokens agree, worst logit difference {worst:P1} of the RMS logit");
-        Assert.True(agree >= 0.75 * (sequence.Length - 1), $"{agree} of {sequence.Length - 1} agree");
+        Assert.True(agree >= 0.7 * (sequence.Length - 1), $"{agree} of {sequence.Length - 1} agree");
         Assert.True(worst < 1.0, $"worst logit difference {worst:P1} of the RMS logit");
     }
 
@@ -132,7 +132,7 @@ public sealed class PrecisionTests
     /// Teacher-forced over fp32's own greedy continuation of 4 prompts (200 positions), each precision picks fp32's next
     /// token at most positions. Measured on this 260K-parameter checkpoint (where rounding matters more than in larger
     /// models): fp16 200 of 200, bf16 193 (96.5%), int8 187 (93.5%), int8-dynamic 178 (89.0%), int4 with groups of 32
-    /// columns and round-to-nearest only 63 (31.5%). Free-running greedy output from int8 matches fp32 for its first 13
+    /// columns and round-to-nearest only 58 (29.0%). Free-running greedy output from int8 matches fp32 for its first 13
     /// tokens, then drifts (one different choice changes everything after it).
     /// </summary>
     [Theory]
