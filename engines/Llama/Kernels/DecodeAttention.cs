@@ -86,7 +86,8 @@ public static unsafe class DecodeAttention
         }
         else
         {
-            pool.ParallelFor(shape.NumHeads, shape.GroupSize, body);
+            // Heads are independent: split them evenly (9 heads on 2 workers go 5/4, not 6/3 by whole kv groups).
+            pool.ParallelFor(shape.NumHeads, 1, body);
         }
     }
 

@@ -188,24 +188,28 @@ public static unsafe class QuantizedGemv
         _ => DotInt4Groups<Int4Group128>(row, a, offsets, (cols + 127) / 128),
     };
 
-    // Groups of 32 are single blocks: two at a time, in two accumulators (two FMA chains in flight), pointers advancing.
+    // Groups of 32 are single blocks: four at a time, in four accumulators (four FMA chains in flight), pointers
+    // advancing, and the unpacking constants held in registers across the loop.
     private static float DotInt4Group32(byte* group, sbyte* a, int* offsets, int groups)
     {
         const int GroupBytes = 16 + sizeof(float);
-        Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-        byte* end = group + ((nint)(groups & ~1) * GroupBytes);
-        for (; group < end; group += 2 * GroupBytes, a += 64, offsets += 16)
+        var k = new BlockConstants(0);
+        Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero, acc2 = Vector256<float>.Zero, acc3 = Vector256<float>.Zero;
+        byte* end = group + ((nint)(groups & ~3) * GroupBytes);
+        for (; group < end; group += 4 * GroupBytes, a += 128, offsets += 32)
         {
-            acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group, a, offsets)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16)), acc0);
-            acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group + GroupBytes, a + 32, offsets + 8)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + GroupBytes + 16)), acc1);
+            acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group, a, offsets, k)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16)), acc0);
+            acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group + GroupBytes, a + 32, offsets + 8, k)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + GroupBytes + 16)), acc1);
+            acc2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group + (2 * GroupBytes), a + 64, offsets + 16, k)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + (2 * GroupBytes) + 16)), acc2);
+            acc3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group + (3 * GroupBytes), a + 96, offsets + 24, k)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + (3 * GroupBytes) + 16)), acc3);
         }
 
-        if ((groups & 1) != 0)
+        for (int g = groups & 3; g > 0; g--, group += GroupBytes, a += 32, offsets += 8)
         {
-            acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group, a, offsets)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16)), acc0);
+            acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(Block(group, a, offsets, k)), Vector256.Create(Unsafe.ReadUnaligned<float>(group + 16)), acc0);
         }
 
-        return Vector256.Sum(acc0 + acc1);
+        return Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
     }
 
     private static float DotInt4Groups<TGroup>(byte* group, sbyte* a, int* offsets, int groups)
@@ -213,13 +217,14 @@ public static unsafe class QuantizedGemv
     {
         int perGroup = TGroup.Size / 32;
         int groupBytes = (TGroup.Size / 2) + sizeof(float);
+        var c = new BlockConstants(0);
         Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
         for (int g = 0; g < groups; g++, group += groupBytes)
         {
-            Vector256<int> sum = Block(group, a, offsets) + Block(group + 16, a + 32, offsets + 8);
+            Vector256<int> sum = Block(group, a, offsets, c) + Block(group + 16, a + 32, offsets + 8, c);
             for (int k = 2; k < perGroup; k += 2)
             {
-                sum += Block(group + (k * 16), a + (k * 32), offsets + (k * 8)) + Block(group + (k * 16) + 16, a + (k * 32) + 32, offsets + (k * 8) + 8);
+                sum += Block(group + (k * 16), a + (k * 32), offsets + (k * 8), c) + Block(group + (k * 16) + 16, a + (k * 32) + 32, offsets + (k * 8) + 8, c);
             }
 
             Vector256<float> scale = Vector256.Create(Unsafe.ReadUnaligned<float>(group + (TGroup.Size / 2)));
@@ -242,12 +247,28 @@ public static unsafe class QuantizedGemv
     // One block's 8 int32 lanes of Σ u·q - offset. The 16 packed bytes go to both 128-bit lanes; shifting the upper
     // lane's dwords right by 4 brings each byte's high nibble down, so one mask gives columns 0-15 then 16-31.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Block(byte* bytes, sbyte* a, int* offsets)
+    private static Vector256<int> Block(byte* bytes, sbyte* a, int* offsets, in BlockConstants c)
     {
         Vector256<uint> both = Avx2.BroadcastVector128ToVector256(bytes).AsUInt32();
-        Vector256<byte> u = Avx2.ShiftRightLogicalVariable(both, Vector256.Create(0u, 0, 0, 0, 4, 4, 4, 4)).AsByte() & Vector256.Create((byte)0x0F);
-        Vector256<int> p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(a)), Vector256.Create((short)1));
+        Vector256<byte> u = Avx2.ShiftRightLogicalVariable(both, c.Shifts).AsByte() & c.Mask;
+        Vector256<int> p = Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(u, Avx.LoadVector256(a)), c.Ones);
         return p - Avx.LoadVector256(offsets);
+    }
+
+    // The unpacking constants, made once per row so the loop keeps them in registers.
+    private readonly struct BlockConstants
+    {
+        public readonly Vector256<uint> Shifts;
+        public readonly Vector256<byte> Mask;
+        public readonly Vector256<short> Ones;
+
+        public BlockConstants(int unused)
+        {
+            _ = unused;
+            Shifts = Vector256.Create(0u, 0, 0, 0, 4, 4, 4, 4);
+            Mask = Vector256.Create((byte)0x0F);
+            Ones = Vector256.Create((short)1);
+        }
     }
 
     private static float DotInt4Scalar(byte* row, int groupSize, sbyte* a, int cols)

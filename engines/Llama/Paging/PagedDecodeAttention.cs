@@ -87,8 +87,9 @@ public static unsafe class PagedDecodeAttention
             }
             else
             {
-                // Whole GQA groups per worker, as in the contiguous kernel, so one kv head's rows stay with one core.
-                threads.ParallelFor(shape.NumHeads, shape.GroupSize, body);
+                // Heads are independent: split them evenly, as the contiguous kernel does (whole GQA groups per worker
+                // left 9 heads on 2 workers at 6/3; a kv head's rows read by two cores cost less than the idle third).
+                threads.ParallelFor(shape.NumHeads, 1, body);
             }
         }
     }

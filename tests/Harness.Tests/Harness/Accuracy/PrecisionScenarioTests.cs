@@ -7,11 +7,11 @@ namespace Harness.Tests.Harness.Accuracy;
 public sealed class PrecisionScenarioTests
 {
     [Fact]
-    public void PrecisionScenarioComparesThreePrecisionsAgainstFp32WithEveryMeasurement()
+    public void PrecisionScenarioComparesEveryPrecisionAgainstFp32WithEveryMeasurement()
     {
         Scenario s = ScenarioLoader.Load(RepositoryFiles.Path("scenarios", "precision.yaml"));
 
-        Assert.Equal(["fp32", "bf16", "int8"], VariantMatrix.Expand(s.Engine).Select(v => v.Name));
+        Assert.Equal(["fp32", "bf16", "fp16", "int8", "int8-dynamic", "int4"], VariantMatrix.Expand(s.Engine).Select(v => v.Name));
         Assert.StartsWith("preset:", s.Model, StringComparison.Ordinal);
         AccuracySpec a = s.Accuracy!;
         Assert.Equal("fp32", a.Reference);
@@ -41,7 +41,9 @@ public sealed class PrecisionScenarioTests
         Assert.Equal(("fp32", "fp32"), (run.Accuracy!.Reference, run.Accuracy.ReferenceVariant));
         Assert.All(run.Variants, v => Assert.NotNull(v.Accuracy));
         Assert.Equal(0.0, run.Variants[0].Accuracy!.KlMean!.Value);
-        Assert.True(run.Variants[2].Accuracy!.KlMean!.Value > run.Variants[1].Accuracy!.KlMean!.Value, "int8 moves the distributions more than bf16");
+        double Kl(string name) => run.Variants.Single(v => v.Name == name).Accuracy!.KlMean!.Value;
+        Assert.True(Kl("int8") > Kl("bf16"), "int8 moves the distributions more than bf16");
+        Assert.True(Kl("int4") > Kl("int8"), "int4 moves them more than int8");
     }
 
     [Theory]
