@@ -18,7 +18,7 @@ public static class LlamaEngineFactory
 
     /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
     public static IReadOnlyList<string> ExtraOptions { get; } =
-        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", "group_size"];
+        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", "group_size", "rounding"];
 
     /// <summary>
     /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
@@ -47,6 +47,7 @@ public static class LlamaEngineFactory
         }
 
         ParseGroupSize(options);
+        ParseRounding(options);
         ServingOptions serving = ServingOptions.Parse(options);
         serving.CheckAgainst(attention, decode);
         return serving;
@@ -63,7 +64,7 @@ public static class LlamaEngineFactory
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, ParseGroupSize(options));
+        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, ParseGroupSize(options), ParseRounding(options));
         LlamaConfig config = weights.Config;
 
         if (options.MaxContext > config.MaxPositions)
@@ -91,7 +92,7 @@ public static class LlamaEngineFactory
     /// <see cref="SavedModel"/> taken as stored, which must already be in that precision. Synthetic: the engine uses GPT-2
     /// BPE folded into the vocabulary (presets, and models saved from them).
     /// </summary>
-    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(ModelSpec spec, Precision precision, int groupSize)
+    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(ModelSpec spec, Precision precision, int groupSize, Int4Rounding rounding = Int4Rounding.Nearest)
     {
         TorchRuntime.EnsureInitialized();
         if (spec.Kind == ModelSpecKind.HuggingFace && SavedModel.IsSaved(spec.Location))
@@ -109,7 +110,7 @@ public static class LlamaEngineFactory
 
         using LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec);
         checkpoint.Validate();
-        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
+        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
     }
 
     /// <summary>
@@ -128,6 +129,19 @@ public static class LlamaEngineFactory
             ? size
             : throw new EngineException($"group_size must be 32, 64 or 128, got '{text}'");
     }
+
+    /// <summary>
+    /// rounding: how int4 groups are quantised, <c>nearest</c> (default) or <c>min_error</c> (<see cref="Int4Rounding"/>).
+    /// Other precisions accept and ignore it, as group_size. A saved model keeps whatever rounding made it.
+    /// </summary>
+    public static Int4Rounding ParseRounding(EngineOptions options) => ParseRounding(options.Extra?.GetValueOrDefault("rounding"));
+
+    public static Int4Rounding ParseRounding(string? text) => text switch
+    {
+        null or "nearest" => Int4Rounding.Nearest,
+        "min_error" => Int4Rounding.MinimumError,
+        string other => throw new EngineException($"unknown rounding '{other}' (supported: nearest, min_error)"),
+    };
 
     private static DecodePath ParseDecodePath(EngineOptions options)
     {

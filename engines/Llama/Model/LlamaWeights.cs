@@ -76,7 +76,8 @@ public sealed class LlamaWeights : IDisposable
     /// <paramref name="tensor"/> returns a stored tensor by name (any float dtype), or null when absent.
     /// </summary>
     /// <param name="groupSize">Int4: columns per scale group (32, 64 or 128); ignored by other precisions.</param>
-    public static LlamaWeights Create(LlamaConfig config, Precision precision, Func<string, Tensor?> tensor, int groupSize = DefaultGroupSize)
+    /// <param name="rounding">Int4: how each group's scale is chosen; ignored by other precisions.</param>
+    public static LlamaWeights Create(LlamaConfig config, Precision precision, Func<string, Tensor?> tensor, int groupSize = DefaultGroupSize, Kernels.Int4Rounding rounding = Kernels.Int4Rounding.Nearest)
     {
         if (precision != Precision.Int4)
         {
@@ -98,7 +99,7 @@ public sealed class LlamaWeights : IDisposable
         (Tensor Data, Tensor? Scale) Matrix(Tensor w) => precision switch
         {
             Precision.Int8 or Precision.Int8Dynamic => QuantizeRows(w),
-            Precision.Int4 => (QuantizeGroups(w, groupSize), null),
+            Precision.Int4 => (QuantizeGroups(w, groupSize, rounding), null),
             Precision.Fp16 => (Finite(Convert(w, dtype)), null),
             _ => (Convert(w, dtype), null),
         };
@@ -258,7 +259,7 @@ public sealed class LlamaWeights : IDisposable
     /// Int4 in groups by <see cref="Kernels.Int4Layout"/> (the rule the kernel tests check): [rows, row bytes] uint8 with
     /// each group's scale inline, so the kernels stream one buffer per matrix.
     /// </summary>
-    public static unsafe Tensor QuantizeGroups(Tensor weight, int groupSize)
+    public static unsafe Tensor QuantizeGroups(Tensor weight, int groupSize, Kernels.Int4Rounding rounding = Kernels.Int4Rounding.Nearest)
     {
         using Tensor w = weight.to(ScalarType.Float32).contiguous();
         int rows = (int)w.shape[0], cols = (int)w.shape[1];
@@ -269,7 +270,8 @@ public sealed class LlamaWeights : IDisposable
             rows,
             cols,
             groupSize,
-            new Span<byte>(TensorMemory.Bytes(packed), checked((int)(rows * rowBytes))));
+            new Span<byte>(TensorMemory.Bytes(packed), checked((int)(rows * rowBytes))),
+            rounding);
         return packed;
     }
 

@@ -49,6 +49,42 @@ public sealed unsafe class Int4GemvTests
         Assert.All(back.AsSpan(Cols, Cols).ToArray(), v => Assert.Equal(0f, v));
     }
 
+    /// <summary>
+    /// The least-error rounding never does worse than round-to-nearest on any group (it starts from it), uses the full
+    /// [-8, 7] range, and on uniform weights cuts the total squared error (measured: to about 0.8 of nearest's here).
+    /// </summary>
+    [Theory]
+    [InlineData(32)]
+    [InlineData(128)]
+    public void Least_error_rounding_is_never_worse_than_nearest(int groupSize)
+    {
+        const int Rows = 16, Cols = 300;
+        float[] weights = KernelTestData.Uniform(Rows * Cols, seed: 5);
+        float[] nearest = Int4Layout.Dequantize(Int4Layout.Quantize(weights, Rows, Cols, groupSize), Rows, Cols, groupSize);
+        float[] least = Int4Layout.Dequantize(Int4Layout.Quantize(weights, Rows, Cols, groupSize, Int4Rounding.MinimumError), Rows, Cols, groupSize);
+        double totalNearest = 0, totalLeast = 0;
+        for (int r = 0; r < Rows; r++)
+        {
+            for (int g0 = 0; g0 < Cols; g0 += groupSize)
+            {
+                double en = 0, el = 0;
+                for (int c = g0; c < Math.Min(Cols, g0 + groupSize); c++)
+                {
+                    int i = (r * Cols) + c;
+                    en += Math.Pow(weights[i] - nearest[i], 2);
+                    el += Math.Pow(weights[i] - least[i], 2);
+                }
+
+                Assert.True(el <= en * (1 + 1e-6), $"row {r}, group at {g0}: {el} > {en}");
+                totalNearest += en;
+                totalLeast += el;
+            }
+        }
+
+        Console.WriteLine($"group {groupSize}: least-error / nearest squared error = {totalLeast / totalNearest:F3}");
+        Assert.True(totalLeast < 0.95 * totalNearest, $"least-error rounding kept {totalLeast / totalNearest:P1} of nearest's squared error");
+    }
+
     public static TheoryData<int, int, int, int> Cases()
     {
         var data = new TheoryData<int, int, int, int>();
@@ -71,7 +107,9 @@ public sealed unsafe class Int4GemvTests
     public void Matches_a_double_precision_product_with_the_dequantised_weights(int rows, int cols, int groupSize, int batch)
     {
         float[] weights = KernelTestData.Uniform(rows * cols, seed: (rows * 31) + cols);
-        byte[] packed = Int4Layout.Quantize(weights, rows, cols, groupSize);
+
+        // Odd batches take the least-error rounding, whose groups use the level -8 as well.
+        byte[] packed = Int4Layout.Quantize(weights, rows, cols, groupSize, batch % 2 == 1 ? Int4Rounding.MinimumError : Int4Rounding.Nearest);
         float[] dequantised = Int4Layout.Dequantize(packed, rows, cols, groupSize);
         float[] x = KernelTestData.Uniform(batch * cols, seed: 7);
         float[] bias = KernelTestData.Uniform(rows, seed: 8);

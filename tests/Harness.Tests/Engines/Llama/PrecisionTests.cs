@@ -132,7 +132,7 @@ public sealed class PrecisionTests
     /// Teacher-forced over fp32's own greedy continuation of 4 prompts (200 positions), each precision picks fp32's next
     /// token at most positions. Measured on this 260K-parameter checkpoint (where rounding matters more than in larger
     /// models): fp16 200 of 200, bf16 193 (96.5%), int8 187 (93.5%), int8-dynamic 178 (89.0%), int4 with groups of 32
-    /// columns and round-to-nearest only 58 (29.0%). Free-running greedy output from int8 matches fp32 for its first 13
+    /// columns and round-to-nearest only 58 (29.0%), with the least-error rounding 65 (32.5%). Free-running greedy output from int8 matches fp32 for its first 13
     /// tokens, then drifts (one different choice changes everything after it).
     /// </summary>
     [Theory]
@@ -141,10 +141,11 @@ public sealed class PrecisionTests
     [InlineData(Precision.Int8, 0.90)]
     [InlineData(Precision.Int8Dynamic, 0.80)]
     [InlineData(Precision.Int4, 0.20)]
-    public void Next_token_choices_agree_with_fp32_on_most_positions(Precision precision, double atLeast)
+    [InlineData(Precision.Int4, 0.30, Int4Rounding.MinimumError)]
+    public void Next_token_choices_agree_with_fp32_on_most_positions(Precision precision, double atLeast, Int4Rounding rounding = Int4Rounding.Nearest)
     {
         using LlamaModel fp32 = TestModels.Stories260K(Precision.Fp32);
-        using LlamaModel quantised = TestModels.Stories260K(precision);
+        using LlamaModel quantised = TestModels.Stories260K(precision, rounding: rounding);
         int agree = 0, total = 0;
         foreach (int[] prompt in new[] { new[] { 1, 403, 407 }, new[] { 1, 288 }, new[] { 1, 330, 283, 427 }, new[] { 1, 460 } })
         {
@@ -161,7 +162,7 @@ public sealed class PrecisionTests
         }
 
         double rate = (double)agree / total;
-        Console.WriteLine($"{precision}: agreed with fp32 on {agree} of {total} positions ({rate:P1})");
+        Console.WriteLine($"{precision} {rounding}: agreed with fp32 on {agree} of {total} positions ({rate:P1})");
         Assert.True(rate >= atLeast, $"{precision} agreed with fp32 on {agree} of {total} positions ({rate:P1})");
         Assert.Equal(200, total);
     }

@@ -1,3 +1,4 @@
+using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.Model;
@@ -16,10 +17,11 @@ internal static class TestModels
         DecodePath decode = DecodePath.Kernels,
         int context = 256,
         int maxBatch = 1,
-        int groupSize = LlamaWeights.DefaultGroupSize)
+        int groupSize = LlamaWeights.DefaultGroupSize,
+        Int4Rounding rounding = Int4Rounding.Nearest)
     {
         TorchRuntime.EnsureInitialized();
-        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize);
+        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding);
         return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2, maxBatch));
     }
 
@@ -41,11 +43,12 @@ internal static class TestModels
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
         int context = 512,
-        int groupSize = LlamaWeights.DefaultGroupSize)
+        int groupSize = LlamaWeights.DefaultGroupSize,
+        Int4Rounding rounding = Int4Rounding.Nearest)
     {
         TorchRuntime.EnsureInitialized();
         using LoadedCheckpoint checkpoint = Llama2cCheckpoint.Load(SharedData.Stories260K);
-        return FromCheckpoint(checkpoint, precision, attention, decode, context, groupSize: groupSize);
+        return FromCheckpoint(checkpoint, precision, attention, decode, context, groupSize: groupSize, rounding: rounding);
     }
 
     /// <summary>Greedy continuation through the model's own prefill and decode paths (no engine thread).</summary>
