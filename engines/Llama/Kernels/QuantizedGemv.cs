@@ -65,6 +65,14 @@ public static unsafe class QuantizedGemv
             int rows = weights.Rows;
             int cols = weights.Cols;
             int* sums = stackalloc int[4];
+
+            // Int4 with several vectors: each row's nibbles are unpacked once (to bytes, in column order, with the group
+            // scales beside them) and then multiplied by every vector, instead of being unpacked again per vector.
+            bool unpackOnce = avx2 && batch > 1 && weights.Format == WeightFormat.Int4;
+            int groupSize = weights.GroupSize;
+            int groups = unpackOnce ? (cols + groupSize - 1) / groupSize : 0;
+            byte* unpacked = stackalloc byte[groups * groupSize];
+            float* groupScales = stackalloc float[groups];
             for (int r = start; r < end; r++)
             {
                 byte* row = weights.RowPointer(r);
@@ -85,6 +93,14 @@ public static unsafe class QuantizedGemv
                     {
                         int sum = avx2 ? DotInt8(row, Values(j), cols) : DotInt8Scalar(row, Values(j), 0, cols);
                         Store(r, j, rows, sum * rowScale * scales[j]);
+                    }
+                }
+                else if (unpackOnce)
+                {
+                    Unpack(row, groupSize, groups, unpacked, groupScales);
+                    for (; j < batch; j++)
+                    {
+                        Store(r, j, rows, DotInt4Unpacked(unpacked, groupScales, groupSize, groups, Values(j), Offsets(j)) * scales[j]);
                     }
                 }
                 else
@@ -270,6 +286,76 @@ public static unsafe class QuantizedGemv
             Ones = Vector256.Create((short)1);
         }
     }
+
+    // A row's groups as bytes u = q + 8 in column order (32 per block) and its group scales.
+    private static void Unpack(byte* row, int groupSize, int groups, byte* u, float* groupScales)
+    {
+        var c = new BlockConstants(0);
+        int groupBytes = Int4Layout.GroupBytes(groupSize);
+        for (int g = 0; g < groups; g++, row += groupBytes)
+        {
+            groupScales[g] = Unsafe.ReadUnaligned<float>(row + (groupSize / 2));
+            for (int k = 0; k < groupSize / 32; k++, u += 32)
+            {
+                Vector256<uint> both = Avx2.BroadcastVector128ToVector256(row + (k * 16)).AsUInt32();
+                Avx.Store(u, Avx2.ShiftRightLogicalVariable(both, c.Shifts).AsByte() & c.Mask);
+            }
+        }
+    }
+
+    // DotInt4 over an unpacked row, with the same integer sums and the same fp32 accumulation order for each group size
+    // (four rotating accumulators for groups of 32, two alternating ones for larger groups), so a vector's result is
+    // bit-identical whether it came alone or in a batch.
+    private static float DotInt4Unpacked(byte* u, float* groupScales, int groupSize, int groups, sbyte* a, int* offsets)
+    {
+        var c = new BlockConstants(0);
+        if (groupSize == 32)
+        {
+            Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero, acc2 = Vector256<float>.Zero, acc3 = Vector256<float>.Zero;
+            int g = 0;
+            for (; g + 4 <= groups; g += 4)
+            {
+                acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(BlockUnpacked(u + (g * 32), a + (g * 32), offsets + (g * 8), c)), Vector256.Create(groupScales[g]), acc0);
+                acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(BlockUnpacked(u + ((g + 1) * 32), a + ((g + 1) * 32), offsets + ((g + 1) * 8), c)), Vector256.Create(groupScales[g + 1]), acc1);
+                acc2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(BlockUnpacked(u + ((g + 2) * 32), a + ((g + 2) * 32), offsets + ((g + 2) * 8), c)), Vector256.Create(groupScales[g + 2]), acc2);
+                acc3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(BlockUnpacked(u + ((g + 3) * 32), a + ((g + 3) * 32), offsets + ((g + 3) * 8), c)), Vector256.Create(groupScales[g + 3]), acc3);
+            }
+
+            for (; g < groups; g++)
+            {
+                acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(BlockUnpacked(u + (g * 32), a + (g * 32), offsets + (g * 8), c)), Vector256.Create(groupScales[g]), acc0);
+            }
+
+            return Vector256.Sum((acc0 + acc1) + (acc2 + acc3));
+        }
+
+        int perGroup = groupSize / 32;
+        Vector256<float> even = Vector256<float>.Zero, odd = Vector256<float>.Zero;
+        for (int g = 0; g < groups; g++)
+        {
+            Vector256<int> sum = Vector256<int>.Zero;
+            for (int k = 0; k < perGroup; k++, u += 32, a += 32, offsets += 8)
+            {
+                sum += BlockUnpacked(u, a, offsets, c);
+            }
+
+            Vector256<float> scale = Vector256.Create(groupScales[g]);
+            if ((g & 1) == 0)
+            {
+                even = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), scale, even);
+            }
+            else
+            {
+                odd = Fma.MultiplyAdd(Avx.ConvertToVector256Single(sum), scale, odd);
+            }
+        }
+
+        return Vector256.Sum(even + odd);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> BlockUnpacked(byte* u, sbyte* a, int* offsets, in BlockConstants c) =>
+        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Avx.LoadVector256(u), Avx.LoadVector256(a)), c.Ones) - Avx.LoadVector256(offsets);
 
     private static float DotInt4Scalar(byte* row, int groupSize, sbyte* a, int cols)
     {

@@ -10,7 +10,7 @@ namespace Harness.Engines.Llama.Model;
 public sealed class LlamaModel : IDisposable
 {
     private readonly TorchForward torchForward;
-    private readonly IntegerLinear? integerLinear;
+    private readonly KernelLinear? kernelLinear;
     private readonly IDecodeStep? kernels;
     private readonly bool ownsWeights;
 
@@ -24,12 +24,12 @@ public sealed class LlamaModel : IDisposable
         Attention = attention;
         DecodePath = decodePath;
         Rope = new RotaryEmbedding(Config, maxContext);
-        if (weights.Precision == Precision.Int8Dynamic)
+        if (weights.Precision is Precision.Int8 or Precision.Int8Dynamic or Precision.Int4 && weights.Embedding.device_type == DeviceType.CPU)
         {
-            integerLinear = new IntegerLinear(torch.get_num_threads(), Math.Max(Config.HiddenSize, Math.Max(Config.QueryDim, Config.IntermediateSize)));
+            kernelLinear = new KernelLinear(torch.get_num_threads(), weights);
         }
 
-        torchForward = new TorchForward(weights, Rope, integerLinear);
+        torchForward = new TorchForward(weights, Rope, kernelLinear);
         if (decodePath == DecodePath.Kernels)
         {
             kernels = (kernelDecoder ?? throw new EngineException("the kernel decode path needs a kernel decoder")).Create(this);
@@ -138,7 +138,7 @@ public sealed class LlamaModel : IDisposable
     public void Dispose()
     {
         kernels?.Dispose();
-        integerLinear?.Dispose();
+        kernelLinear?.Dispose();
         Rope.Dispose();
         if (ownsWeights)
         {

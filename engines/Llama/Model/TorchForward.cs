@@ -14,14 +14,14 @@ public sealed class TorchForward
     private readonly RotaryEmbedding rope;
     private readonly LlamaConfig config;
     private readonly ScalarType activations;
-    private readonly IntegerLinear? integer;
+    private readonly KernelLinear? kernels;
 
-    /// <param name="integer">Int8-dynamic: the W8A8 matmul every int8 matrix goes through; null otherwise.</param>
-    internal TorchForward(LlamaWeights weights, RotaryEmbedding rope, IntegerLinear? integer = null)
+    /// <param name="kernels">Quantised precisions: the kernel matmul (see <see cref="KernelLinear.Takes"/>); null otherwise.</param>
+    internal TorchForward(LlamaWeights weights, RotaryEmbedding rope, KernelLinear? kernels = null)
     {
         this.weights = weights;
         this.rope = rope;
-        this.integer = integer;
+        this.kernels = kernels;
         config = weights.Config;
 
         // On CPU, libtorch's bf16 GEMM measured ~6x slower than fp32 here (10-15 vs 60-80 GFLOP/s at prefill
@@ -93,13 +93,14 @@ public sealed class TorchForward
     /// <summary>
     /// x · Wᵀ (+ b) in the activation dtype; weights stored in another dtype are converted for this call only (int8 and
     /// int4 matrices dequantised with their scales: on CPU prefill is a storage format question, as for bf16), except
-    /// int8-dynamic's, which are multiplied in integers against per-token int8 activations.
+    /// where the kernels take the product (<see cref="KernelLinear"/>): every int8-dynamic matrix, multiplied in
+    /// integers against per-token int8 activations, and int8 or int4 ones applied to a few rows.
     /// </summary>
     private Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null, Tensor? scales = null)
     {
-        if (integer is not null && scales is not null)
+        if (kernels is not null && kernels.Takes(weight, x.NumberOfElements / x.shape[^1]))
         {
-            return integer.Multiply(x, weight, scales, bias).to(x.dtype);
+            return kernels.Multiply(x, weight, scales, bias).to(x.dtype);
         }
 
         if (scales is not null || weight.dtype == ScalarType.Byte)
