@@ -18,7 +18,7 @@ public static class LlamaEngineFactory
 
     /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
     public static IReadOnlyList<string> ExtraOptions { get; } =
-        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", "group_size", "rounding"];
+        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", "group_size", "rounding", "int8_vocabulary"];
 
     /// <summary>
     /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
@@ -48,6 +48,7 @@ public static class LlamaEngineFactory
 
         ParseGroupSize(options);
         ParseRounding(options);
+        ParseInt8Vocabulary(options);
         ServingOptions serving = ServingOptions.Parse(options);
         serving.CheckAgainst(attention, decode);
         return serving;
@@ -64,7 +65,7 @@ public static class LlamaEngineFactory
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, ParseGroupSize(options), ParseRounding(options));
+        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, ParseGroupSize(options), ParseRounding(options), ParseInt8Vocabulary(options));
         LlamaConfig config = weights.Config;
 
         if (options.MaxContext > config.MaxPositions)
@@ -92,7 +93,8 @@ public static class LlamaEngineFactory
     /// <see cref="SavedModel"/> taken as stored, which must already be in that precision. Synthetic: the engine uses GPT-2
     /// BPE folded into the vocabulary (presets, and models saved from them).
     /// </summary>
-    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(ModelSpec spec, Precision precision, int groupSize, Int4Rounding rounding = Int4Rounding.Nearest)
+    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(
+        ModelSpec spec, Precision precision, int groupSize, Int4Rounding rounding = Int4Rounding.Nearest, bool int8Vocabulary = false)
     {
         TorchRuntime.EnsureInitialized();
         if (spec.Kind == ModelSpecKind.HuggingFace && SavedModel.IsSaved(spec.Location))
@@ -110,7 +112,7 @@ public static class LlamaEngineFactory
 
         using LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec);
         checkpoint.Validate();
-        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
+        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding, int8Vocabulary), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
     }
 
     /// <summary>
@@ -141,6 +143,17 @@ public static class LlamaEngineFactory
         null or "nearest" => Int4Rounding.Nearest,
         "min_error" => Int4Rounding.MinimumError,
         string other => throw new EngineException($"unknown rounding '{other}' (supported: nearest, min_error)"),
+    };
+
+    /// <summary>
+    /// int8_vocabulary: true keeps an int4 model's embedding and LM head as int8 per row. Other precisions accept and
+    /// ignore it; a saved model keeps whichever form it was saved in.
+    /// </summary>
+    private static bool ParseInt8Vocabulary(EngineOptions options) => options.Extra?.GetValueOrDefault("int8_vocabulary")?.ToLowerInvariant() switch
+    {
+        null or "false" or "off" => false,
+        "true" or "on" => true,
+        string other => throw new EngineException($"int8_vocabulary must be true or false, got '{other}'"),
     };
 
     private static DecodePath ParseDecodePath(EngineOptions options)

@@ -36,6 +36,9 @@ internal sealed class RuntimeBenchmark
     /// <summary>Int4: columns per scale group.</summary>
     public int GroupSize { get; init; } = LlamaWeights.DefaultGroupSize;
 
+    /// <summary>Int4: keep the embedding and LM head as int8 per row.</summary>
+    public bool Int8Vocabulary { get; init; }
+
     /// <summary>Batch sizes for the batched-decode curve (empty = skip): B sequences decoded per step.</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [];
 
@@ -67,7 +70,7 @@ internal sealed class RuntimeBenchmark
             foreach (Precision precision in Precisions)
             {
                 log($"building {precision.Name()} weights...");
-                LlamaWeights weights = LlamaWeights.Create(config, precision, checkpoint.TryGet, GroupSize);
+                LlamaWeights weights = LlamaWeights.Create(config, precision, checkpoint.TryGet, GroupSize, int8Vocabulary: Int8Vocabulary);
                 variants.Add((
                     precision,
                     weights,

@@ -23,10 +23,11 @@ internal static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "0 = one per core.", DefaultValueFactory = _ => 0 };
         var probeMiB = new Option<int>("--probe-mib") { Description = "Size of each bandwidth-probe array.", DefaultValueFactory = _ => 256 };
         var groupSize = new Option<int>("--group-size") { Description = "Int4 columns per scale: 32, 64 or 128.", DefaultValueFactory = _ => LlamaWeights.DefaultGroupSize };
+        var int8Vocabulary = new Option<bool>("--int8-vocabulary") { Description = "Int4: keep the embedding and LM head as int8 per row." };
         var json = new Option<string?>("--json") { Description = "Also write the full result (with raw samples) to this JSON file." };
 
         var command = new Command("bench", "Measure single-stream prefill/decode speed per precision against the memory-bandwidth roofline.");
-        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, batchSizes, threads, probeMiB, groupSize, json })
+        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, batchSizes, threads, probeMiB, groupSize, int8Vocabulary, json })
         {
             command.Options.Add(o);
         }
@@ -57,6 +58,7 @@ internal static class BenchCommand
                 Threads = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount,
                 ProbeArrayBytes = (long)parse.GetValue(probeMiB) << 20,
                 GroupSize = parse.GetValue(groupSize),
+                Int8Vocabulary = parse.GetValue(int8Vocabulary),
             };
             RuntimeBenchmarkResult result = benchmark.Run(line => Console.Error.WriteLine(line));
             Console.WriteLine(result.ToMarkdown());

@@ -77,7 +77,15 @@ public sealed class LlamaWeights : IDisposable
     /// </summary>
     /// <param name="groupSize">Int4: columns per scale group (32, 64 or 128); ignored by other precisions.</param>
     /// <param name="rounding">Int4: how each group's scale is chosen; ignored by other precisions.</param>
-    public static LlamaWeights Create(LlamaConfig config, Precision precision, Func<string, Tensor?> tensor, int groupSize = DefaultGroupSize, Kernels.Int4Rounding rounding = Kernels.Int4Rounding.Nearest)
+    /// <param name="int8Vocabulary">Int4: keep the embedding and LM head as int8 per row (as llama.cpp keeps a
+    /// higher-precision output matrix) instead of packing them too; ignored by other precisions.</param>
+    public static LlamaWeights Create(
+        LlamaConfig config,
+        Precision precision,
+        Func<string, Tensor?> tensor,
+        int groupSize = DefaultGroupSize,
+        Kernels.Int4Rounding rounding = Kernels.Int4Rounding.Nearest,
+        bool int8Vocabulary = false)
     {
         if (precision != Precision.Int4)
         {
@@ -151,11 +159,12 @@ public sealed class LlamaWeights : IDisposable
         }
 
         Tensor finalNorm = Convert(Required("model.norm.weight"), ScalarType.Float32);
-        // Int4 packs the embedding (and so a tied LM head) too, as llama.cpp's pure Q4_0 does: the LM head is the largest
-        // matrix of a small model, and decode is a stream over all of them. llama.cpp keeps its output matrix at 6 bits by
-        // default and gpt-fast leaves it unquantised; the accuracy suite measures what packing it costs.
-        (Tensor embedding, Tensor? embeddingScale) = Matrix(Required("model.embed_tokens.weight"));
-        (Tensor lmHead, Tensor? lmHeadScale) = config.TieEmbeddings ? (embedding, embeddingScale) : Matrix(Required("lm_head.weight"));
+        // Int4 packs the embedding (and so a tied LM head) too unless asked for int8 there, as llama.cpp's pure Q4_0 does:
+        // the LM head is the largest matrix of a small model, and decode is a stream over all of them. llama.cpp keeps
+        // its output matrix at 6 bits by default and gpt-fast leaves it unquantised; the accuracy suite measures both.
+        (Tensor Data, Tensor? Scale) Vocabulary(Tensor w) => precision == Precision.Int4 && int8Vocabulary ? QuantizeRows(w) : Matrix(w);
+        (Tensor embedding, Tensor? embeddingScale) = Vocabulary(Required("model.embed_tokens.weight"));
+        (Tensor lmHead, Tensor? lmHeadScale) = config.TieEmbeddings ? (embedding, embeddingScale) : Vocabulary(Required("lm_head.weight"));
         return new LlamaWeights(config, precision, groupSize, embedding, lmHead, finalNorm, layers, embeddingScale, lmHeadScale);
     }
 
@@ -175,9 +184,11 @@ public sealed class LlamaWeights : IDisposable
         var taken = new List<Tensor>();
         try
         {
-            Tensor Take(string name, ScalarType dtype, params long[] shape)
+            Tensor Take(string name, ScalarType dtype, params long[] shape) =>
+                Adopted(name, take(name) ?? throw new EngineException($"{source}: tensor '{name}' is missing"), dtype, shape);
+
+            Tensor Adopted(string name, Tensor t, ScalarType dtype, params long[] shape)
             {
-                Tensor t = take(name) ?? throw new EngineException($"{source}: tensor '{name}' is missing");
                 taken.Add(t);
                 if (t.dtype != dtype || !t.shape.AsSpan().SequenceEqual(shape))
                 {
@@ -220,8 +231,12 @@ public sealed class LlamaWeights : IDisposable
                 };
             }
 
-            (Tensor embedding, Tensor? embeddingS) = Matrix("embedding", config.VocabSize, d);
-            (Tensor lmHead, Tensor? lmHeadS) = config.TieEmbeddings ? (embedding, embeddingS) : Matrix("lm_head", config.VocabSize, d);
+            // An int4 model's embedding and LM head are packed, or int8 with row scales (int8_vocabulary): the stored dtype says which.
+            (Tensor Data, Tensor? Scale) Vocabulary(string name) => precision == Precision.Int4 && take(name + "_scale") is { } rowScales
+                ? (Take(name, ScalarType.Int8, config.VocabSize, d), Adopted(name + "_scale", rowScales, ScalarType.Float32, config.VocabSize))
+                : Matrix(name, config.VocabSize, d);
+            (Tensor embedding, Tensor? embeddingS) = Vocabulary("embedding");
+            (Tensor lmHead, Tensor? lmHeadS) = config.TieEmbeddings ? (embedding, embeddingS) : Vocabulary("lm_head");
             Tensor finalNorm = Take("final_norm", ScalarType.Float32, d);
             return new LlamaWeights(config, precision, precision == Precision.Int4 ? groupSize : 0, embedding, lmHead, finalNorm, layers, embeddingS, lmHeadS);
         }

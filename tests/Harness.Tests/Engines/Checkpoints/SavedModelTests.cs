@@ -23,10 +23,11 @@ public sealed class SavedModelTests
     [InlineData(Precision.Int8, 32)]
     [InlineData(Precision.Int8Dynamic, 32)]
     [InlineData(Precision.Int4, 64)]
-    public void A_saved_model_loads_back_bit_for_bit(Precision precision, int groupSize)
+    [InlineData(Precision.Int4, 32, true)]
+    public void A_saved_model_loads_back_bit_for_bit(Precision precision, int groupSize, bool int8Vocabulary = false)
     {
         using var dir = new TempDir();
-        (LlamaWeights original, _, _) = LlamaEngineFactory.LoadWeights(Stories, precision, groupSize);
+        (LlamaWeights original, _, _) = LlamaEngineFactory.LoadWeights(Stories, precision, groupSize, int8Vocabulary: int8Vocabulary);
         long disk;
         using (original)
         {
@@ -41,6 +42,7 @@ public sealed class SavedModelTests
                 Assert.False(synthetic);
                 Assert.Equal(precision, loaded.Precision);
                 Assert.Equal(original.Bytes, loaded.Bytes);
+                Assert.Equal(original.Embedding.dtype, loaded.Embedding.dtype);
                 Assert.Equal(original.Config.HiddenSize, loaded.Config.HiddenSize);
                 Assert.Equal(original.Config.RopeLayout, loaded.Config.RopeLayout);
                 Assert.Equal(original.Config.EosTokenIds, loaded.Config.EosTokenIds);

@@ -94,12 +94,14 @@ public sealed class PrecisionTests
     /// while a wrong product (a lost offset or scale) agrees on almost nothing.
     /// </summary>
     [Theory]
-    [InlineData(32)]
-    [InlineData(64)]
-    [InlineData(128)]
-    public void Int4_decode_stays_close_to_libtorch_over_the_dequantised_weights(int groupSize)
+    [InlineData(32, false)]
+    [InlineData(64, false)]
+    [InlineData(128, false)]
+    [InlineData(32, true)]
+    public void Int4_decode_stays_close_to_libtorch_over_the_dequantised_weights(int groupSize, bool int8Vocabulary)
     {
-        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, groupSize: groupSize);
+        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, groupSize: groupSize, int8Vocabulary: int8Vocabulary);
+        Assert.Equal(int8Vocabulary ? ScalarType.Int8 : ScalarType.Byte, int4.Weights.Embedding.dtype);
         int[] sequence = [1, .. TestModels.SeededIds(47, int4.Config.VocabSize, seed: groupSize)];
         float[][] decoded = TestModels.CachedLogits(int4, sequence, prefill: 1);
         float[][] reference = TestModels.FullLogits(int4, sequence);
@@ -142,10 +144,11 @@ public sealed class PrecisionTests
     [InlineData(Precision.Int8Dynamic, 0.80)]
     [InlineData(Precision.Int4, 0.20)]
     [InlineData(Precision.Int4, 0.30, Int4Rounding.MinimumError)]
-    public void Next_token_choices_agree_with_fp32_on_most_positions(Precision precision, double atLeast, Int4Rounding rounding = Int4Rounding.Nearest)
+    [InlineData(Precision.Int4, 0.30, Int4Rounding.Nearest, true)]
+    public void Next_token_choices_agree_with_fp32_on_most_positions(Precision precision, double atLeast, Int4Rounding rounding = Int4Rounding.Nearest, bool int8Vocabulary = false)
     {
         using LlamaModel fp32 = TestModels.Stories260K(Precision.Fp32);
-        using LlamaModel quantised = TestModels.Stories260K(precision, rounding: rounding);
+        using LlamaModel quantised = TestModels.Stories260K(precision, rounding: rounding, int8Vocabulary: int8Vocabulary);
         int agree = 0, total = 0;
         foreach (int[] prompt in new[] { new[] { 1, 403, 407 }, new[] { 1, 288 }, new[] { 1, 330, 283, 427 }, new[] { 1, 460 } })
         {
@@ -162,7 +165,7 @@ public sealed class PrecisionTests
         }
 
         double rate = (double)agree / total;
-        Console.WriteLine($"{precision} {rounding}: agreed with fp32 on {agree} of {total} positions ({rate:P1})");
+        Console.WriteLine($"{precision} {rounding} int8 vocabulary {int8Vocabulary}: agreed with fp32 on {agree} of {total} positions ({rate:P1})");
         Assert.True(rate >= atLeast, $"{precision} agreed with fp32 on {agree} of {total} positions ({rate:P1})");
         Assert.Equal(200, total);
     }

@@ -18,10 +18,11 @@ internal static class TestModels
         int context = 256,
         int maxBatch = 1,
         int groupSize = LlamaWeights.DefaultGroupSize,
-        Int4Rounding rounding = Int4Rounding.Nearest)
+        Int4Rounding rounding = Int4Rounding.Nearest,
+        bool int8Vocabulary = false)
     {
         TorchRuntime.EnsureInitialized();
-        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding);
+        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding, int8Vocabulary);
         return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2, maxBatch));
     }
 
@@ -44,11 +45,12 @@ internal static class TestModels
         DecodePath decode = DecodePath.Kernels,
         int context = 512,
         int groupSize = LlamaWeights.DefaultGroupSize,
-        Int4Rounding rounding = Int4Rounding.Nearest)
+        Int4Rounding rounding = Int4Rounding.Nearest,
+        bool int8Vocabulary = false)
     {
         TorchRuntime.EnsureInitialized();
         using LoadedCheckpoint checkpoint = Llama2cCheckpoint.Load(SharedData.Stories260K);
-        return FromCheckpoint(checkpoint, precision, attention, decode, context, groupSize: groupSize, rounding: rounding);
+        return FromCheckpoint(checkpoint, precision, attention, decode, context, groupSize: groupSize, rounding: rounding, int8Vocabulary: int8Vocabulary);
     }
 
     /// <summary>Greedy continuation through the model's own prefill and decode paths (no engine thread).</summary>
