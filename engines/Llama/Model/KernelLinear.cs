@@ -8,8 +8,9 @@ namespace Harness.Engines.Llama.Model;
 /// x · Wᵀ (+ b) for the libtorch forward pass through the decode kernels (<see cref="MatrixProducts"/>), in passes of
 /// <see cref="Gemv.MaxBatch"/> rows, each streaming the matrix once. Int8-dynamic multiplies every matrix this way
 /// (W8A8: libtorch has no fast int8 GEMM on this class of CPU; its weight-only int8 op measured ~6x slower than fp32
-/// and _int_mm about fp32 speed). Int8 and int4 do it for up to 16 rows (very short prompts, and the LM head, which
-/// prefill applies to one row), where dequantising the whole matrix for libtorch would cost more than the product.
+/// and _int_mm about fp32 speed). Int8 and int4 models that decode through the kernels do it for up to 16 rows (very
+/// short prompts, and the LM head, which prefill applies to one row), where dequantising the whole matrix for libtorch
+/// would cost more than the product.
 /// </summary>
 internal sealed unsafe class KernelLinear : IDisposable
 {

@@ -24,7 +24,10 @@ public sealed class LlamaModel : IDisposable
         Attention = attention;
         DecodePath = decodePath;
         Rope = new RotaryEmbedding(Config, maxContext);
-        if (weights.Precision is Precision.Int8 or Precision.Int8Dynamic or Precision.Int4 && weights.Embedding.device_type == DeviceType.CPU)
+        // Int8-dynamic has no libtorch form; int8 and int4 use the kernels for a few rows only when decode does, so the
+        // libtorch decode path stays libtorch's own baseline.
+        bool cpu = weights.Embedding.device_type == DeviceType.CPU;
+        if (cpu && (weights.Precision == Precision.Int8Dynamic || (weights.Precision is Precision.Int8 or Precision.Int4 && decodePath == DecodePath.Kernels)))
         {
             kernelLinear = new KernelLinear(torch.get_num_threads(), weights);
         }
