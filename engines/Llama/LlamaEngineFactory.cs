@@ -18,7 +18,7 @@ public static class LlamaEngineFactory
 
     /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
     public static IReadOnlyList<string> ExtraOptions { get; } =
-        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", "group_size", "rounding", "int8_vocabulary"];
+        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", .. Int4Options.OptionNames];
 
     /// <summary>
     /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
@@ -46,9 +46,7 @@ public static class LlamaEngineFactory
             throw new EngineException($"device '{options.Device}' is not available: this build runs on cpu (build with -p:TorchBackend=cuda and a CUDA libtorch package for GPUs)");
         }
 
-        ParseGroupSize(options);
-        ParseRounding(options);
-        ParseInt8Vocabulary(options);
+        Int4Options.Parse(options.Extra);
         ServingOptions serving = ServingOptions.Parse(options);
         serving.CheckAgainst(attention, decode);
         return serving;
@@ -65,7 +63,7 @@ public static class LlamaEngineFactory
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, ParseGroupSize(options), ParseRounding(options), ParseInt8Vocabulary(options));
+        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, Int4Options.Parse(options.Extra));
         LlamaConfig config = weights.Config;
 
         if (options.MaxContext > config.MaxPositions)
@@ -93,14 +91,14 @@ public static class LlamaEngineFactory
     /// <see cref="SavedModel"/> taken as stored, which must already be in that precision. Synthetic: the engine uses GPT-2
     /// BPE folded into the vocabulary (presets, and models saved from them).
     /// </summary>
-    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(
-        ModelSpec spec, Precision precision, int groupSize, Int4Rounding rounding = Int4Rounding.Nearest, bool int8Vocabulary = false)
+    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(ModelSpec spec, Precision precision, Int4Options? int4 = null)
     {
+        int4 ??= Int4Options.Default;
         TorchRuntime.EnsureInitialized();
         if (spec.Kind == ModelSpecKind.HuggingFace && SavedModel.IsSaved(spec.Location))
         {
             (LlamaWeights saved, string? tokenizer, bool synthetic) = SavedModel.Read(spec.Location);
-            if (saved.Precision != precision || (precision == Precision.Int4 && saved.GroupSize != groupSize))
+            if (saved.Precision != precision || (precision == Precision.Int4 && saved.GroupSize != int4.GroupSize))
             {
                 string stored = saved.Precision.Name() + (saved.Precision == Precision.Int4 ? $" (group_size {saved.GroupSize})" : string.Empty);
                 saved.Dispose();
@@ -112,49 +110,8 @@ public static class LlamaEngineFactory
 
         using LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec);
         checkpoint.Validate();
-        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding, int8Vocabulary), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
+        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, int4), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
     }
-
-    /// <summary>
-    /// group_size: int4 columns per scale (32, 64 or 128). Other precisions accept and ignore it, so one scenario matrix
-    /// can set it once across precisions.
-    /// </summary>
-    private static int ParseGroupSize(EngineOptions options)
-    {
-        string? text = options.Extra?.GetValueOrDefault("group_size");
-        if (text is null)
-        {
-            return LlamaWeights.DefaultGroupSize;
-        }
-
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int size) && Int4Layout.IsSupportedGroup(size)
-            ? size
-            : throw new EngineException($"group_size must be 32, 64 or 128, got '{text}'");
-    }
-
-    /// <summary>
-    /// rounding: how int4 groups are quantised, <c>nearest</c> (default) or <c>min_error</c> (<see cref="Int4Rounding"/>).
-    /// Other precisions accept and ignore it, as group_size. A saved model keeps whatever rounding made it.
-    /// </summary>
-    public static Int4Rounding ParseRounding(EngineOptions options) => ParseRounding(options.Extra?.GetValueOrDefault("rounding"));
-
-    public static Int4Rounding ParseRounding(string? text) => text switch
-    {
-        null or "nearest" => Int4Rounding.Nearest,
-        "min_error" => Int4Rounding.MinimumError,
-        string other => throw new EngineException($"unknown rounding '{other}' (supported: nearest, min_error)"),
-    };
-
-    /// <summary>
-    /// int8_vocabulary: true keeps an int4 model's embedding and LM head as int8 per row. Other precisions accept and
-    /// ignore it; a saved model keeps whichever form it was saved in.
-    /// </summary>
-    private static bool ParseInt8Vocabulary(EngineOptions options) => options.Extra?.GetValueOrDefault("int8_vocabulary")?.ToLowerInvariant() switch
-    {
-        null or "false" or "off" => false,
-        "true" or "on" => true,
-        string other => throw new EngineException($"int8_vocabulary must be true or false, got '{other}'"),
-    };
 
     private static DecodePath ParseDecodePath(EngineOptions options)
     {

@@ -33,11 +33,8 @@ internal sealed class RuntimeBenchmark
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Int4: columns per scale group.</summary>
-    public int GroupSize { get; init; } = LlamaWeights.DefaultGroupSize;
-
-    /// <summary>Int4: keep the embedding and LM head as int8 per row.</summary>
-    public bool Int8Vocabulary { get; init; }
+    /// <summary>How int4 weights are quantised.</summary>
+    public Int4Options Int4 { get; init; } = Int4Options.Default;
 
     /// <summary>Batch sizes for the batched-decode curve (empty = skip): B sequences decoded per step.</summary>
     public IReadOnlyList<int> BatchSizes { get; init; } = [];
@@ -70,7 +67,7 @@ internal sealed class RuntimeBenchmark
             foreach (Precision precision in Precisions)
             {
                 log($"building {precision.Name()} weights...");
-                LlamaWeights weights = LlamaWeights.Create(config, precision, checkpoint.TryGet, GroupSize, int8Vocabulary: Int8Vocabulary);
+                LlamaWeights weights = LlamaWeights.Create(config, precision, checkpoint.TryGet, Int4);
                 variants.Add((
                     precision,
                     weights,

@@ -22,7 +22,7 @@ internal static class BenchCommand
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes for the batched-decode curve, e.g. 1,2,4,8 (empty = skip).", DefaultValueFactory = _ => string.Empty };
         var threads = new Option<int>("--threads") { Description = "0 = one per core.", DefaultValueFactory = _ => 0 };
         var probeMiB = new Option<int>("--probe-mib") { Description = "Size of each bandwidth-probe array.", DefaultValueFactory = _ => 256 };
-        var groupSize = new Option<int>("--group-size") { Description = "Int4 columns per scale: 32, 64 or 128.", DefaultValueFactory = _ => LlamaWeights.DefaultGroupSize };
+        var groupSize = new Option<int>("--group-size") { Description = "Int4 columns per scale: 32, 64 or 128.", DefaultValueFactory = _ => Int4Options.DefaultGroupSize };
         var int8Vocabulary = new Option<bool>("--int8-vocabulary") { Description = "Int4: keep the embedding and LM head as int8 per row." };
         var json = new Option<string?>("--json") { Description = "Also write the full result (with raw samples) to this JSON file." };
 
@@ -57,8 +57,7 @@ internal static class BenchCommand
                 BatchSizes = ParseBatchSizes(parse.GetValue(batchSizes)!),
                 Threads = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount,
                 ProbeArrayBytes = (long)parse.GetValue(probeMiB) << 20,
-                GroupSize = parse.GetValue(groupSize),
-                Int8Vocabulary = parse.GetValue(int8Vocabulary),
+                Int4 = new Int4Options(parse.GetValue(groupSize), Int8Vocabulary: parse.GetValue(int8Vocabulary)),
             };
             RuntimeBenchmarkResult result = benchmark.Run(line => Console.Error.WriteLine(line));
             Console.WriteLine(result.ToMarkdown());

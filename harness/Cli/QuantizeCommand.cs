@@ -16,7 +16,7 @@ internal static class QuantizeCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "Model spec to convert.", DefaultValueFactory = _ => "preset:smollm2-135m" };
         var precision = new Option<string>("--precision") { Description = $"Target precision: {string.Join(", ", PrecisionNames.All)}.", Required = true };
-        var groupSize = new Option<int>("--group-size") { Description = "Int4 columns per scale: 32, 64 or 128.", DefaultValueFactory = _ => LlamaWeights.DefaultGroupSize };
+        var groupSize = new Option<int>("--group-size") { Description = "Int4 columns per scale: 32, 64 or 128.", DefaultValueFactory = _ => Int4Options.DefaultGroupSize };
         var rounding = new Option<string>("--rounding") { Description = "Int4 rounding: nearest or min_error.", DefaultValueFactory = _ => "nearest" };
         var output = new Option<string>("--out", "-o") { Description = "Directory to write (created; files in it are replaced).", Required = true };
         var command = new Command("quantize", "Convert a model to one precision and save it in the engine's stored form (loadable with --model hf:DIR).");
@@ -36,8 +36,8 @@ internal static class QuantizeCommand
 
             string directory = parse.GetValue(output)!;
             ModelSpec spec = ModelSpec.Parse(parse.GetValue(model)!);
-            Int4Rounding round = LlamaEngineFactory.ParseRounding(parse.GetValue(rounding));
-            (LlamaWeights weights, string? tokenizer, bool synthetic) = LlamaEngineFactory.LoadWeights(spec, target, group, round);
+            var int4 = new Int4Options(group, Int4Options.ParseRounding(parse.GetValue(rounding)));
+            (LlamaWeights weights, string? tokenizer, bool synthetic) = LlamaEngineFactory.LoadWeights(spec, target, int4);
             using (weights)
             {
                 long disk = SavedModel.Write(weights, directory, tokenizer, synthetic);

@@ -50,7 +50,16 @@ public static unsafe class Gemv
             throw new ArgumentException("the weight matrix is empty", nameof(weights));
         }
 
-        var body = new Body(weights, x, batch, y, bias, accumulate, SimdLevels.Resolve(path));
+        RunRows(pool, weights, new Body(weights, x, batch, y, bias, accumulate, SimdLevels.Resolve(path)));
+    }
+
+    /// <summary>
+    /// Runs a row kernel over every row of <paramref name="weights"/>: on the calling thread for a small matrix, else
+    /// one contiguous, <see cref="RowAlignment"/>-aligned chunk per worker. Shared by the float and integer GEMVs.
+    /// </summary>
+    internal static void RunRows<TBody>(KernelThreadPool pool, in WeightMatrix weights, TBody body)
+        where TBody : unmanaged, IKernelBody
+    {
         if (weights.DataBytes < ParallelThresholdBytes)
         {
             body.Execute(0, weights.Rows, 0);

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Harness.Engines.Llama.Kernels;
 
@@ -155,64 +153,6 @@ public static class Int4Layout
         }
 
         return weights;
-    }
-
-    /// <summary>
-    /// The fp32 weights [rows, cols] a packed matrix stands for, written to <paramref name="output"/>: the libtorch prefill
-    /// multiplies by these. Each 32-column block is one 16-byte load, two nibble masks and four widenings (AVX2), so a
-    /// model's worth of matrices dequantises at memory speed rather than per element.
-    /// </summary>
-    public static unsafe void Dequantize(byte* packed, int rows, int cols, int groupSize, float* output)
-    {
-        Check(rows, cols, groupSize);
-        long rowBytes = RowBytes(cols, groupSize);
-        int groupBytes = GroupBytes(groupSize);
-        float* block = stackalloc float[32];
-        for (int r = 0; r < rows; r++)
-        {
-            byte* row = packed + (r * rowBytes);
-            float* outRow = output + ((long)r * cols);
-            for (int g0 = 0; g0 < cols; g0 += groupSize)
-            {
-                byte* group = row + ((g0 / groupSize) * groupBytes);
-                float scale = Unsafe.ReadUnaligned<float>(group + (groupSize / 2));
-                for (int b0 = 0; b0 < groupSize && g0 + b0 < cols; b0 += 32)
-                {
-                    int n = Math.Min(32, cols - (g0 + b0));
-                    float* target = n == 32 ? outRow + g0 + b0 : block;
-                    UnpackBlock(group + (b0 / 2), scale, target);
-                    if (n < 32)
-                    {
-                        new ReadOnlySpan<float>(block, n).CopyTo(new Span<float>(outRow + g0 + b0, n));
-                    }
-                }
-            }
-        }
-    }
-
-    // 32 columns from 16 bytes (column k low nibble of byte k, column k + 16 high nibble), as (u - 8) · scale.
-    private static unsafe void UnpackBlock(byte* bytes, float scale, float* output)
-    {
-        if (Avx2.IsSupported)
-        {
-            Vector128<byte> packed = Vector128.Load(bytes);
-            Vector128<byte> mask = Vector128.Create((byte)0x0F);
-            Vector128<byte> low = packed & mask;
-            Vector128<byte> high = Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte() & mask;
-            Vector256<int> eight = Vector256.Create(8);
-            Vector256<float> s = Vector256.Create(scale);
-            (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(low) - eight) * s).Store(output);
-            (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(low, 8)) - eight) * s).Store(output + 8);
-            (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(high) - eight) * s).Store(output + 16);
-            (Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(Sse2.ShiftRightLogical128BitLane(high, 8)) - eight) * s).Store(output + 24);
-            return;
-        }
-
-        for (int k = 0; k < 16; k++)
-        {
-            output[k] = ((bytes[k] & 0x0F) - 8) * scale;
-            output[k + 16] = ((bytes[k] >> 4) - 8) * scale;
-        }
     }
 
     /// <summary>Column <paramref name="offset"/> of a group (its bytes and scale), dequantised.</summary>

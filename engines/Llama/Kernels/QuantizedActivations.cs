@@ -58,10 +58,15 @@ public sealed unsafe class QuantizedActivations
     /// </summary>
     public int* Offsets(int j) => (int*)Unsafe.AsPointer(ref offsets[j * (Stride / Block) * 8]);
 
+    /// <summary>True when the last quantisation also computed the offset sums (int4 products need them).</summary>
+    public bool HasOffsets { get; private set; }
+
     /// <summary>x [batch, cols] (row stride cols) to int8 with one symmetric scale per vector: max|x| / 127.</summary>
-    public void QuantizePerToken(float* x, int batch, int cols)
+    /// <param name="offsets">Also compute the offset sums of <see cref="Offsets"/>; int8 products do not need them.</param>
+    public void QuantizePerToken(float* x, int batch, int cols, bool offsets = true)
     {
         Begin(batch, cols);
+        HasOffsets = offsets;
         int blocks = (cols + Padding - 1) / Padding * (Padding / Block);
         for (int j = 0; j < batch; j++)
         {
@@ -70,6 +75,11 @@ public sealed unsafe class QuantizedActivations
             scales[j] = scale;
             sbyte* q = Values(j);
             Round(row, cols, scale, q);
+            if (!offsets)
+            {
+                continue;
+            }
+
             int* offset = Offsets(j);
             for (int b = 0; b < blocks; b++)
             {

@@ -18,9 +18,6 @@ namespace Harness.Engines.Llama.Kernels;
 /// </remarks>
 public static unsafe class QuantizedGemv
 {
-    // Below this many weight bytes, waking the workers costs more than the work.
-    private const long ParallelThresholdBytes = 64 * 1024;
-
     /// <param name="x">Activations quantised per token, x.Cols == weights.Cols.</param>
     public static void Multiply(
         KernelThreadPool pool,
@@ -44,15 +41,12 @@ public static unsafe class QuantizedGemv
             throw new ArgumentException($"integer products take int8 or int4 weights, not {weights.Format}", nameof(weights));
         }
 
-        var body = new Body(weights, x.Values(0), x.Scales(), x.Offsets(0), x.Stride, x.Batch, y, bias, accumulate, Avx2.IsSupported && path != VectorPath.Scalar);
-        if (weights.DataBytes < ParallelThresholdBytes)
+        if (weights.Format == WeightFormat.Int4 && !x.HasOffsets)
         {
-            body.Execute(0, weights.Rows, 0);
+            throw new ArgumentException("int4 products need the activations' offset sums", nameof(x));
         }
-        else
-        {
-            pool.ParallelFor(weights.Rows, Gemv.RowAlignment, body);
-        }
+
+        Gemv.RunRows(pool, weights, new Body(weights, x.Values(0), x.Scales(), x.Offsets(0), x.Stride, x.Batch, y, bias, accumulate, Avx2.IsSupported && path != VectorPath.Scalar));
     }
 
     // The activations as pointers (the buffers are pinned): vector j's values at values + j·stride, its scale at

@@ -10,9 +10,6 @@ namespace Harness.Engines.Llama.Model;
 /// </summary>
 public sealed class LlamaWeights : IDisposable
 {
-    /// <summary>Int4 group size when none is asked for: 32 columns per scale, as llama.cpp's Q4_0 and gpt-fast's default.</summary>
-    public const int DefaultGroupSize = 32;
-
     private LlamaWeights(LlamaConfig config, Precision precision, int groupSize, Tensor embedding, Tensor lmHead, Tensor finalNorm, LayerWeights[] layers, Tensor? embeddingScale = null, Tensor? lmHeadScale = null)
     {
         Config = config;
@@ -75,23 +72,13 @@ public sealed class LlamaWeights : IDisposable
     /// Builds inference weights from checkpoint tensors named as in Hugging Face Llama checkpoints.
     /// <paramref name="tensor"/> returns a stored tensor by name (any float dtype), or null when absent.
     /// </summary>
-    /// <param name="groupSize">Int4: columns per scale group (32, 64 or 128); ignored by other precisions.</param>
-    /// <param name="rounding">Int4: how each group's scale is chosen; ignored by other precisions.</param>
-    /// <param name="int8Vocabulary">Int4: keep the embedding and LM head as int8 per row (as llama.cpp keeps a
-    /// higher-precision output matrix) instead of packing them too; ignored by other precisions.</param>
-    public static LlamaWeights Create(
-        LlamaConfig config,
-        Precision precision,
-        Func<string, Tensor?> tensor,
-        int groupSize = DefaultGroupSize,
-        Kernels.Int4Rounding rounding = Kernels.Int4Rounding.Nearest,
-        bool int8Vocabulary = false)
+    /// <param name="int4">Int4: group size, rounding and the embedding's form (default <see cref="Int4Options.Default"/>);
+    /// ignored by other precisions.</param>
+    public static LlamaWeights Create(LlamaConfig config, Precision precision, Func<string, Tensor?> tensor, Int4Options? int4 = null)
     {
-        if (precision != Precision.Int4)
-        {
-            groupSize = 0;
-        }
-        else if (!Kernels.Int4Layout.IsSupportedGroup(groupSize))
+        int4 ??= Int4Options.Default;
+        int groupSize = precision == Precision.Int4 ? int4.GroupSize : 0;
+        if (precision == Precision.Int4 && !Kernels.Int4Layout.IsSupportedGroup(groupSize))
         {
             throw new EngineException($"int4 group size must be 32, 64 or 128, got {groupSize}");
         }
@@ -107,7 +94,7 @@ public sealed class LlamaWeights : IDisposable
         (Tensor Data, Tensor? Scale) Matrix(Tensor w) => precision switch
         {
             Precision.Int8 or Precision.Int8Dynamic => QuantizeRows(w),
-            Precision.Int4 => (QuantizeGroups(w, groupSize, rounding), null),
+            Precision.Int4 => (QuantizeGroups(w, groupSize, int4.Rounding), null),
             Precision.Fp16 => (Finite(Convert(w, dtype)), null),
             _ => (Convert(w, dtype), null),
         };
@@ -162,7 +149,7 @@ public sealed class LlamaWeights : IDisposable
         // Int4 packs the embedding (and so a tied LM head) too unless asked for int8 there, as llama.cpp's pure Q4_0 does:
         // the LM head is the largest matrix of a small model, and decode is a stream over all of them. llama.cpp keeps
         // its output matrix at 6 bits by default and gpt-fast leaves it unquantised; the accuracy suite measures both.
-        (Tensor Data, Tensor? Scale) Vocabulary(Tensor w) => precision == Precision.Int4 && int8Vocabulary ? QuantizeRows(w) : Matrix(w);
+        (Tensor Data, Tensor? Scale) Vocabulary(Tensor w) => precision == Precision.Int4 && int4.Int8Vocabulary ? QuantizeRows(w) : Matrix(w);
         (Tensor embedding, Tensor? embeddingScale) = Vocabulary(Required("model.embed_tokens.weight"));
         (Tensor lmHead, Tensor? lmHeadScale) = config.TieEmbeddings ? (embedding, embeddingScale) : Vocabulary(Required("lm_head.weight"));
         return new LlamaWeights(config, precision, groupSize, embedding, lmHead, finalNorm, layers, embeddingScale, lmHeadScale);
@@ -298,9 +285,15 @@ public sealed class LlamaWeights : IDisposable
     {
         if (weight.dtype == ScalarType.Byte)
         {
-            int rows = (int)weight.shape[0];
-            Tensor output = torch.empty([rows, cols], ScalarType.Float32);
-            Kernels.Int4Layout.Dequantize(TensorMemory.Bytes(weight), rows, cols, GroupSize, TensorMemory.Floats(output));
+            // Row by row through the decode kernels' own int4 loader, so prefill multiplies by exactly what decode reads.
+            Kernels.WeightMatrix matrix = KernelMatrix.Of(weight, null, cols, GroupSize);
+            Tensor output = torch.empty([matrix.Rows, cols], ScalarType.Float32);
+            float* rows = TensorMemory.Floats(output);
+            for (int r = 0; r < matrix.Rows; r++)
+            {
+                Kernels.Gemv.DequantizeRow(matrix, r, rows + ((long)r * cols));
+            }
+
             return output;
         }
 

@@ -39,7 +39,7 @@ public sealed unsafe class MatrixProducts
                 continue;
             }
 
-            quantized.QuantizePerToken(x, n, w.Cols);
+            quantized.QuantizePerToken(x, n, w.Cols, offsets: w.Format == WeightFormat.Int4);
             QuantizedGemv.Multiply(pool, w, quantized, y, bias, accumulate);
         }
     }

@@ -27,7 +27,7 @@ public sealed class SavedModelTests
     public void A_saved_model_loads_back_bit_for_bit(Precision precision, int groupSize, bool int8Vocabulary = false)
     {
         using var dir = new TempDir();
-        (LlamaWeights original, _, _) = LlamaEngineFactory.LoadWeights(Stories, precision, groupSize, int8Vocabulary: int8Vocabulary);
+        (LlamaWeights original, _, _) = LlamaEngineFactory.LoadWeights(Stories, precision, new Int4Options(groupSize, Int8Vocabulary: int8Vocabulary));
         long disk;
         using (original)
         {
@@ -35,7 +35,7 @@ public sealed class SavedModelTests
 
             // The file is the tensors plus a JSON header of a few KiB.
             Assert.InRange(disk - original.Bytes, 1, 16 * 1024);
-            (LlamaWeights loaded, string? tokenizer, bool synthetic) = LlamaEngineFactory.LoadWeights(ModelSpec.Parse("hf:" + dir.Path), precision, groupSize);
+            (LlamaWeights loaded, string? tokenizer, bool synthetic) = LlamaEngineFactory.LoadWeights(ModelSpec.Parse("hf:" + dir.Path), precision, new Int4Options(groupSize));
             using (loaded)
             {
                 Assert.Null(tokenizer);
@@ -64,16 +64,11 @@ public sealed class SavedModelTests
     public void Loading_in_another_precision_is_refused_in_one_line()
     {
         using var dir = new TempDir();
-        (LlamaWeights int4, _, _) = LlamaEngineFactory.LoadWeights(Stories, Precision.Int4, 32);
-        using (int4)
-        {
-            SavedModel.Write(int4, dir.Path);
-        }
-
+        SaveStories(Precision.Int4, dir);
         var spec = ModelSpec.Parse("hf:" + dir.Path);
-        EngineException wrongPrecision = Assert.Throws<EngineException>(() => LlamaEngineFactory.LoadWeights(spec, Precision.Int8, 32));
+        EngineException wrongPrecision = Assert.Throws<EngineException>(() => LlamaEngineFactory.LoadWeights(spec, Precision.Int8));
         Assert.Contains("saved as int4 (group_size 32)", wrongPrecision.Message);
-        EngineException wrongGroup = Assert.Throws<EngineException>(() => LlamaEngineFactory.LoadWeights(spec, Precision.Int4, 128));
+        EngineException wrongGroup = Assert.Throws<EngineException>(() => LlamaEngineFactory.LoadWeights(spec, Precision.Int4, new Int4Options(128)));
         Assert.DoesNotContain('\n', wrongGroup.Message);
     }
 
@@ -81,19 +76,24 @@ public sealed class SavedModelTests
     public void A_file_that_does_not_match_its_manifest_names_the_first_wrong_tensor()
     {
         using var dir = new TempDir();
-        (LlamaWeights int8, _, _) = LlamaEngineFactory.LoadWeights(Stories, Precision.Int8, 32);
-        using (int8)
-        {
-            SavedModel.Write(int8, dir.Path);
-        }
+        SaveStories(Precision.Int8, dir);
 
         // The manifest now claims int4: the stored int8 matrices are the wrong dtype and width for it.
         string manifest = dir.File(SavedModel.ManifestFile);
         File.WriteAllText(manifest, File.ReadAllText(manifest)
             .Replace("\"int8\"", "\"int4\"", StringComparison.Ordinal)
             .Replace("\"group_size\": 0", "\"group_size\": 32", StringComparison.Ordinal));
-        EngineException ex = Assert.Throws<EngineException>(() => LlamaEngineFactory.LoadWeights(ModelSpec.Parse("hf:" + dir.Path), Precision.Int4, 32));
+        EngineException ex = Assert.Throws<EngineException>(() => LlamaEngineFactory.LoadWeights(ModelSpec.Parse("hf:" + dir.Path), Precision.Int4));
         Assert.True(ex.Message.Contains("tensor 'layers.0.qkv' is Int8", StringComparison.Ordinal), ex.Message);
         Assert.Contains("expected Byte", ex.Message);
+    }
+
+    private static void SaveStories(Precision precision, TempDir dir)
+    {
+        (LlamaWeights weights, _, _) = LlamaEngineFactory.LoadWeights(Stories, precision);
+        using (weights)
+        {
+            SavedModel.Write(weights, dir.Path);
+        }
     }
 }

@@ -39,7 +39,7 @@ public sealed class PrecisionTests
     [InlineData(128, 68, 136)]
     public void Int4_rows_hold_whole_groups_of_half_bytes_and_a_scale(int groupSize, int rowBytesOf64, int rowBytesOf172)
     {
-        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, groupSize: groupSize);
+        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, int4: new Int4Options(groupSize));
         LayerWeights l = int4.Weights.Layers[0];
         Assert.Equal(ScalarType.Byte, l.Qkv.dtype);
         Assert.Equal(rowBytesOf64, l.Qkv.shape[1]);
@@ -78,8 +78,8 @@ public sealed class PrecisionTests
     [InlineData(Precision.Int8Dynamic, 32)]
     public void Kernel_decode_matches_libtorch_decode(Precision precision, int groupSize)
     {
-        using LlamaModel kernels = TestModels.Stories260K(precision, decode: DecodePath.Kernels, groupSize: groupSize);
-        using LlamaModel torch = TestModels.Stories260K(precision, decode: DecodePath.Torch, groupSize: groupSize);
+        using LlamaModel kernels = TestModels.Stories260K(precision, decode: DecodePath.Kernels, int4: new Int4Options(groupSize));
+        using LlamaModel torch = TestModels.Stories260K(precision, decode: DecodePath.Torch, int4: new Int4Options(groupSize));
         int[] prompt = [1, 403, 407, 288, 292];
         int[] a = TestModels.Greedy(kernels, prompt, 40);
         int[] b = TestModels.Greedy(torch, prompt, 40);
@@ -100,7 +100,7 @@ public sealed class PrecisionTests
     [InlineData(32, true)]
     public void Int4_decode_stays_close_to_libtorch_over_the_dequantised_weights(int groupSize, bool int8Vocabulary)
     {
-        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, groupSize: groupSize, int8Vocabulary: int8Vocabulary);
+        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, int4: new Int4Options(groupSize, Int8Vocabulary: int8Vocabulary));
         Assert.Equal(int8Vocabulary ? ScalarType.Int8 : ScalarType.Byte, int4.Weights.Embedding.dtype);
         int[] sequence = [1, .. TestModels.SeededIds(47, int4.Config.VocabSize, seed: groupSize)];
         float[][] decoded = TestModels.CachedLogits(int4, sequence, prefill: 1);
@@ -122,7 +122,7 @@ public sealed class PrecisionTests
     [Fact]
     public void Int4_dequantised_matrices_are_the_kernel_layouts_values()
     {
-        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, groupSize: 64);
+        using LlamaModel int4 = TestModels.Stories260K(Precision.Int4, int4: new Int4Options(64));
         LayerWeights l = int4.Weights.Layers[1];
         int cols = int4.Config.IntermediateSize;
         using Tensor dense = int4.Weights.Dequantize(l.Down, null, cols);
@@ -148,7 +148,7 @@ public sealed class PrecisionTests
     public void Next_token_choices_agree_with_fp32_on_most_positions(Precision precision, double atLeast, Int4Rounding rounding = Int4Rounding.Nearest, bool int8Vocabulary = false)
     {
         using LlamaModel fp32 = TestModels.Stories260K(Precision.Fp32);
-        using LlamaModel quantised = TestModels.Stories260K(precision, rounding: rounding, int8Vocabulary: int8Vocabulary);
+        using LlamaModel quantised = TestModels.Stories260K(precision, int4: new Int4Options(Rounding: rounding, Int8Vocabulary: int8Vocabulary));
         int agree = 0, total = 0;
         foreach (int[] prompt in new[] { new[] { 1, 403, 407 }, new[] { 1, 288 }, new[] { 1, 330, 283, 427 }, new[] { 1, 460 } })
         {

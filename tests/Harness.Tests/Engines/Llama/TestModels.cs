@@ -1,4 +1,3 @@
-using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.Model;
@@ -17,12 +16,10 @@ internal static class TestModels
         DecodePath decode = DecodePath.Kernels,
         int context = 256,
         int maxBatch = 1,
-        int groupSize = LlamaWeights.DefaultGroupSize,
-        Int4Rounding rounding = Int4Rounding.Nearest,
-        bool int8Vocabulary = false)
+        Int4Options? int4 = null)
     {
         TorchRuntime.EnsureInitialized();
-        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, groupSize, rounding, int8Vocabulary);
+        LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, int4);
         return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2, maxBatch));
     }
 
@@ -44,13 +41,11 @@ internal static class TestModels
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
         int context = 512,
-        int groupSize = LlamaWeights.DefaultGroupSize,
-        Int4Rounding rounding = Int4Rounding.Nearest,
-        bool int8Vocabulary = false)
+        Int4Options? int4 = null)
     {
         TorchRuntime.EnsureInitialized();
         using LoadedCheckpoint checkpoint = Llama2cCheckpoint.Load(SharedData.Stories260K);
-        return FromCheckpoint(checkpoint, precision, attention, decode, context, groupSize: groupSize, rounding: rounding, int8Vocabulary: int8Vocabulary);
+        return FromCheckpoint(checkpoint, precision, attention, decode, context, int4: int4);
     }
 
     /// <summary>Greedy continuation through the model's own prefill and decode paths (no engine thread).</summary>
