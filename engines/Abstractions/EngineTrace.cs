@@ -9,6 +9,7 @@ namespace Harness.Engines;
 /// <param name="Steps">Scheduler steps in order.</param>
 /// <param name="PrefixHitTokens">Prompt tokens served from the prefix cache.</param>
 /// <param name="PrefixMissTokens">Prompt tokens looked up in the prefix cache and computed (0 when it is off).</param>
+/// <param name="Parallel">The tensor-parallel split and its time breakdown; null for an engine that runs unsplit.</param>
 public sealed record EngineTrace(
     string KvLayout,
     int BlockSize,
@@ -17,7 +18,8 @@ public sealed record EngineTrace(
     IReadOnlyList<EngineRequestEvent> Events,
     IReadOnlyList<EngineStep> Steps,
     long PrefixHitTokens,
-    long PrefixMissTokens)
+    long PrefixMissTokens,
+    TensorParallelProfile? Parallel = null)
 {
     public int Preemptions => Events.Count(e => e.Kind == EngineEventKind.Preempted);
 }
