@@ -66,7 +66,7 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
         Precisions: PrecisionNames.All,
         AttentionKinds: AttentionKindNames.All,
         BatchingModes: BatchingModeNames.All,
-        TensorParallelSizes: [1],
+        TensorParallelSizes: [1, 2, 4, 8],
         MaxContextTokens: maxContext);
 
     public async IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -85,7 +85,7 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
         }
     }
 
-    public EngineTrace Drain() => trace.Drain();
+    public EngineTrace Drain() => trace.Drain() with { Parallel = Model.TakeParallelProfile() };
 
     public int VocabSize => Model.Config.VocabSize;
 

@@ -16,9 +16,11 @@ public static class LlamaEngineFactory
 
     public static IReadOnlyList<string> DecodePaths { get; } = ["kernels", "torch"];
 
+    public static IReadOnlyList<string> PrefillPaths { get; } = ["torch", "kernels"];
+
     /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
     public static IReadOnlyList<string> ExtraOptions { get; } =
-        ["decode", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", .. Int4Options.OptionNames];
+        ["decode", "prefill", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", .. Int4Options.OptionNames];
 
     /// <summary>
     /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
@@ -31,11 +33,6 @@ public static class LlamaEngineFactory
         PrecisionNames.Parse(options.Precision);
         AttentionKind attention = AttentionKindNames.Parse(options.Attention);
         DecodePath decode = ParseDecodePath(options);
-        if (options.TensorParallel != 1)
-        {
-            throw new EngineException($"tensor-parallel size {options.TensorParallel} is not supported by this engine yet (supported: 1)");
-        }
-
         if (options.Extra?.Keys.FirstOrDefault(k => !ExtraOptions.Contains(k)) is { } unknown)
         {
             throw new EngineException($"unknown engine option '{unknown}' (this engine reads: {string.Join(", ", ExtraOptions)})");
@@ -47,6 +44,7 @@ public static class LlamaEngineFactory
         }
 
         Int4Options.Parse(options.Extra);
+        ParsePrefillPath(options, decode);
         ServingOptions serving = ServingOptions.Parse(options);
         serving.CheckAgainst(attention, decode);
         return serving;
@@ -58,6 +56,7 @@ public static class LlamaEngineFactory
         Precision precision = PrecisionNames.Parse(options.Precision);
         AttentionKind attention = AttentionKindNames.Parse(options.Attention);
         DecodePath decode = ParseDecodePath(options);
+        PrefillPath prefill = ParsePrefillPath(options, decode);
         ModelSpec spec = ModelSpec.Parse(modelSpec);
         TorchRuntime.EnsureInitialized();
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
@@ -73,7 +72,18 @@ public static class LlamaEngineFactory
         }
 
         int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, DefaultContextCap);
-        var model = new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(threads, serving.DecodeRows));
+        LlamaModel model;
+        try
+        {
+            var decoder = new KernelDecoderFactory(threads, serving.DecodeRows, options.TensorParallel);
+            model = new LlamaModel(weights, context, attention, decode, decoder, prefillPath: prefill);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+
         ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic);
         try
         {
@@ -111,6 +121,42 @@ public static class LlamaEngineFactory
         using LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec);
         checkpoint.Validate();
         return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, int4), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
+    }
+
+    // Tensor parallelism runs through the kernel decoder, so a split model prefills there too; an unsplit one prefills
+    // through libtorch unless asked (to compare sizes on the same prefill path).
+    private static PrefillPath ParsePrefillPath(EngineOptions options, DecodePath decode)
+    {
+        if (options.TensorParallel < 1)
+        {
+            throw new EngineException($"tensor-parallel size must be at least 1, got {options.TensorParallel}");
+        }
+
+        bool split = options.TensorParallel > 1;
+        if (split && decode != DecodePath.Kernels)
+        {
+            throw new EngineException($"tensor-parallel size {options.TensorParallel} runs through the kernel decoder; decode: torch is the unsplit libtorch baseline");
+        }
+
+        string? name = options.Extra?.GetValueOrDefault("prefill");
+        PrefillPath path = name switch
+        {
+            null => split ? PrefillPath.Kernels : PrefillPath.Torch,
+            "torch" => PrefillPath.Torch,
+            "kernels" => PrefillPath.Kernels,
+            _ => throw new EngineException($"unknown prefill path '{name}' (supported: {string.Join(", ", PrefillPaths)})"),
+        };
+        if (path == PrefillPath.Kernels && decode != DecodePath.Kernels)
+        {
+            throw new EngineException("prefill: kernels needs decode: kernels");
+        }
+
+        if (path == PrefillPath.Torch && split)
+        {
+            throw new EngineException($"tensor-parallel size {options.TensorParallel} prefills through the split kernels; prefill: torch would run the whole model on one rank");
+        }
+
+        return path;
     }
 
     private static DecodePath ParseDecodePath(EngineOptions options)

@@ -87,8 +87,8 @@ internal sealed class RuntimeBenchmark
             // One untimed pass of everything: first-touch page faults, JIT, libtorch's lazy initialisation.
             foreach (var v in variants)
             {
-                TimePrefillDecode(v.Kernels, prompt, 4);
-                TimePrefillDecode(v.Torch, prompt, 4);
+                ModelTimer.PrefillThenDecode(v.Kernels, [prompt], 4);
+                ModelTimer.PrefillThenDecode(v.Torch, [prompt], 4);
             }
 
             for (int rep = 0; rep < Repetitions; rep++)
@@ -99,13 +99,13 @@ internal sealed class RuntimeBenchmark
                 foreach (var v in variants)
                 {
                     Samples s = samples[v.Precision];
-                    (double prefill, double decode) = TimePrefillDecode(v.Kernels, prompt, DecodeTokens);
+                    (double prefill, double decode) = ModelTimer.PrefillThenDecode(v.Kernels, [prompt], DecodeTokens);
                     s.Prefill.Add(prefill);
                     s.Decode.Add(decode);
                     s.Fraction.Add(decode * v.Weights.BytesReadPerToken / (repGBps * 1e9));
                     double gemvOnly = WeightStreamProbe.TokensPerSecond(v.Weights, probePool, passes: 9);
                     s.GemvOnlyFraction.Add(gemvOnly * v.Weights.BytesReadPerToken / (repGBps * 1e9));
-                    s.TorchDecode.Add(TimePrefillDecode(v.Torch, prompt, DecodeTokens).Decode);
+                    s.TorchDecode.Add(ModelTimer.PrefillThenDecode(v.Torch, [prompt], DecodeTokens).Decode);
                     foreach (int size in BatchSizes)
                     {
                         if (!s.BatchDecode.TryGetValue(size, out List<double>? list))
@@ -118,8 +118,8 @@ internal sealed class RuntimeBenchmark
 
                     if (AttentionPrefillTokens > 0 && rep < AttentionRepetitions)
                     {
-                        s.FusedLongPrefillMs.Add(TimePrefill(v.Torch, longPrompt));
-                        s.UnfusedLongPrefillMs.Add(TimePrefill(v.Unfused, longPrompt));
+                        s.FusedLongPrefillMs.Add(ModelTimer.PrefillMs(v.Torch, longPrompt));
+                        s.UnfusedLongPrefillMs.Add(ModelTimer.PrefillMs(v.Unfused, longPrompt));
                     }
                 }
             }
@@ -178,24 +178,6 @@ internal sealed class RuntimeBenchmark
         }
     }
 
-    /// <summary>Prefill tokens/s and decode tokens/s (greedy, each token fed back) for one sequence.</summary>
-    private static (double Prefill, double Decode) TimePrefillDecode(LlamaModel model, int[] prompt, int decodeTokens)
-    {
-        using KvCache cache = model.NewCache();
-        float[] logits = new float[model.Config.VocabSize];
-        long start = Stopwatch.GetTimestamp();
-        model.Prefill(prompt, cache, logits);
-        long prefilled = Stopwatch.GetTimestamp();
-        for (int i = 0; i < decodeTokens; i++)
-        {
-            model.Decode(Engines.Llama.Generation.Sampler.ArgMax(logits), cache, logits);
-        }
-
-        long end = Stopwatch.GetTimestamp();
-        return (prompt.Length / Stopwatch.GetElapsedTime(start, prefilled).TotalSeconds,
-            decodeTokens / Stopwatch.GetElapsedTime(prefilled, end).TotalSeconds);
-    }
-
     /// <summary>Aggregate decode tokens/s of <paramref name="batch"/> sequences (16-token prompts) stepped together.</summary>
     private static double TimeBatchDecode(LlamaModel model, int batch, int steps)
     {
@@ -228,21 +210,7 @@ internal sealed class RuntimeBenchmark
         }
     }
 
-    private static double TimePrefill(LlamaModel model, int[] prompt)
-    {
-        using KvCache cache = model.NewCache();
-        float[] logits = new float[model.Config.VocabSize];
-        long start = Stopwatch.GetTimestamp();
-        model.Prefill(prompt, cache, logits);
-        return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        int n = sorted.Length;
-        return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
-    }
+    private static double Median(List<double> values) => SampleMedian.Of(values);
 
     private sealed class Samples
     {

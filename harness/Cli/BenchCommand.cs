@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Harness.Benchmarks;
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
@@ -63,7 +61,7 @@ internal static class BenchCommand
             Console.WriteLine(result.ToMarkdown());
             if (parse.GetValue(json) is { } path)
             {
-                File.WriteAllText(path, JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+                CliJson.WriteFile(path, result);
             }
 
             return ExitCodes.Success;

@@ -11,4 +11,9 @@ internal static class CliJson
         WriteIndented = false,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    private static JsonSerializerOptions FileOptions { get; } = new(Options) { WriteIndented = true };
+
+    /// <summary>Writes a benchmark's full result, indented, to <paramref name="path"/>.</summary>
+    public static void WriteFile<T>(string path, T value) => File.WriteAllText(path, JsonSerializer.Serialize(value, FileOptions));
 }

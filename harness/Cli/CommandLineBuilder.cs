@@ -10,6 +10,7 @@ internal static class CommandLineBuilder
         var root = new RootCommand("Benchmarking and evaluation harness for LLM inference engines and their variants.");
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TensorParallelBenchCommand.Create());
         root.Subcommands.Add(QuantizeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ListCommand.Create());

@@ -36,6 +36,17 @@ internal sealed class EngineOptionSet
         DefaultValueFactory = _ => "kernels",
     };
 
+    public Option<int> TensorParallel { get; } = new("--tp")
+    {
+        Description = "Tensor-parallel ranks (each a worker with its own weight shard and share of the cores).",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public Option<string?> Prefill { get; } = new("--prefill")
+    {
+        Description = "Prefill implementation: torch (libtorch, the default at --tp 1) or kernels (the split decoder's, the default above).",
+    };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Model);
@@ -43,12 +54,24 @@ internal sealed class EngineOptionSet
         command.Options.Add(Threads);
         command.Options.Add(MaxContext);
         command.Options.Add(Decode);
+        command.Options.Add(TensorParallel);
+        command.Options.Add(Prefill);
     }
 
-    public EngineOptions Bind(ParseResult parse, string precision) => new(
-        Precision: precision,
-        Attention: parse.GetValue(Attention)!,
-        Threads: parse.GetValue(Threads),
-        MaxContext: parse.GetValue(MaxContext),
-        Extra: new Dictionary<string, string> { ["decode"] = parse.GetValue(Decode)! });
+    public EngineOptions Bind(ParseResult parse, string precision)
+    {
+        var extra = new Dictionary<string, string> { ["decode"] = parse.GetValue(Decode)! };
+        if (parse.GetValue(Prefill) is { } prefill)
+        {
+            extra["prefill"] = prefill;
+        }
+
+        return new(
+            Precision: precision,
+            Attention: parse.GetValue(Attention)!,
+            TensorParallel: parse.GetValue(TensorParallel),
+            Threads: parse.GetValue(Threads),
+            MaxContext: parse.GetValue(MaxContext),
+            Extra: extra);
+    }
 }

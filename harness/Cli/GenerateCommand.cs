@@ -67,7 +67,7 @@ internal static class GenerateCommand
                 }
             }
 
-            var result = GenerationReport.From(spec, llm, promptTokens, output, sent);
+            var result = GenerationReport.From(spec, llm, promptTokens, output, sent, (llm as IEngineTelemetry)?.Drain().Parallel);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
@@ -79,6 +79,10 @@ internal static class GenerateCommand
                     $"[{result.Precision}, {result.Attention}] prompt {promptTokens.Count} tok, generated {output.Count} ({result.FinishReason}); " +
                     $"TTFT {result.TtftMs:F1} ms, prefill {result.PrefillTokensPerS:F1} tok/s, decode {result.DecodeTokensPerS:F1} tok/s, " +
                     $"weights {result.WeightsBytes / 1e6:F1} MB");
+                foreach (string line in result.ParallelLines())
+                {
+                    Console.Error.WriteLine(line);
+                }
             }
 
             return ExitCodes.Success;

@@ -20,13 +20,15 @@ internal sealed record GenerationReport(
     [property: JsonPropertyName("weights_bytes")] long WeightsBytes,
     [property: JsonPropertyName("kv_cache_reserved_bytes")] long KvCacheReservedBytes,
     [property: JsonPropertyName("kv_cache_peak_bytes")] long KvCachePeakBytes,
-    [property: JsonPropertyName("peak_rss_bytes")] long PeakRssBytes)
+    [property: JsonPropertyName("peak_rss_bytes")] long PeakRssBytes,
+    [property: JsonPropertyName("tensor_parallel")] TensorParallelProfile? TensorParallel)
 {
     /// <summary>
     /// TTFT from the request being sent to the first token; prefill speed = prompt tokens over the engine's prefill
     /// time (first token minus compute start); decode speed = tokens after the first over the time after the first.
     /// </summary>
-    public static GenerationReport From(string model, IInferenceEngine engine, IReadOnlyList<int> prompt, IReadOnlyList<TokenEvent> tokens, long sentAt)
+    /// <param name="parallel">The engine's tensor-parallel profile over this generation, if it has one.</param>
+    public static GenerationReport From(string model, IInferenceEngine engine, IReadOnlyList<int> prompt, IReadOnlyList<TokenEvent> tokens, long sentAt, TensorParallelProfile? parallel = null)
     {
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         TokenEvent first = tokens[0];
@@ -50,6 +52,37 @@ internal sealed record GenerationReport(
             memory.WeightsBytes,
             memory.KvCacheReservedBytes,
             memory.KvCachePeakBytes,
-            memory.PeakRssBytes);
+            memory.PeakRssBytes,
+            parallel);
+    }
+
+    /// <summary>
+    /// One line per phase of where a split model's time went, per pass: wall, each rank's compute, communication and
+    /// idle; with a warning first when ranks outnumber cores. Empty for an unsplit model.
+    /// </summary>
+    public IEnumerable<string> ParallelLines()
+    {
+        if (TensorParallel is not { Size: > 1 } p)
+        {
+            yield break;
+        }
+
+        if (p.Oversubscribed)
+        {
+            yield return $"warning: tp {p.Size} on {p.Cores} cores: ranks take turns on the cores, so the split shows its overhead, not a speedup";
+        }
+
+        foreach ((string name, ParallelPhaseTimes t) in new[] { ("prefill", p.Prefill), ("decode", p.Decode) })
+        {
+            if (t.Passes == 0)
+            {
+                continue;
+            }
+
+            double PerPass(double seconds) => seconds * 1000 / t.Passes;
+            string ranks = string.Join(", ", t.Ranks.Select((r, i) => $"r{i} {PerPass(r.ComputeSeconds):F2}/{PerPass(r.CommunicationSeconds):F2}/{PerPass(r.IdleSeconds):F2}"));
+            yield return $"tp {p.Size} {name}: {t.Passes} passes, {PerPass(t.WallSeconds):F2} ms each; compute/comm/idle ms per pass: {ranks}; " +
+                $"{(double)t.AllReduces / t.Passes:F0} all-reduces, {t.AllReduceBytes / 1024.0 / t.Passes:F1} KiB per pass";
+        }
     }
 }

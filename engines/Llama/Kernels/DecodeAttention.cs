@@ -7,9 +7,10 @@ namespace Harness.Engines.Llama.Kernels;
 /// Output is [numHeads, headDim]. Scores are scaled by 1/sqrt(headDim).
 /// </summary>
 /// <remarks>
-/// Heads are independent, so long contexts are split over the pool by heads, in whole GQA groups so one kv head's
-/// cache rows stay with one worker. Short contexts run on the caller: the whole layer's cache is then a few hundred
-/// KiB, cheaper to read on one core than to wake the workers for.
+/// Heads are independent, so long contexts are split evenly over the pool by heads. Short contexts run on the caller:
+/// the whole layer's cache is then a few hundred KiB, cheaper to read on one core than to wake the workers for. A
+/// <see cref="HeadSlice"/> restricts the call to some heads (a tensor-parallel rank's): q and output then hold those
+/// heads only, while the cache is still indexed by the global KV head.
 /// </remarks>
 public static unsafe class DecodeAttention
 {
@@ -33,10 +34,11 @@ public static unsafe class DecodeAttention
         int length,
         float* output,
         float* scores,
-        VectorPath path = VectorPath.Auto)
+        VectorPath path = VectorPath.Auto,
+        HeadSlice? slice = null)
     {
         ArgumentNullException.ThrowIfNull(scores);
-        Run(pool, shape, q, keys, values, maxLength, length, output, scores, path);
+        Run(pool, shape, slice ?? HeadSlice.All(shape), q, keys, values, maxLength, length, output, scores, path);
     }
 
     /// <summary>
@@ -52,12 +54,14 @@ public static unsafe class DecodeAttention
         int maxLength,
         int length,
         float* output,
-        VectorPath path = VectorPath.Auto)
-        => Run(pool, shape, q, keys, values, maxLength, length, output, null, path);
+        VectorPath path = VectorPath.Auto,
+        HeadSlice? slice = null)
+        => Run(pool, shape, slice ?? HeadSlice.All(shape), q, keys, values, maxLength, length, output, null, path);
 
     private static void Run(
         KernelThreadPool pool,
         AttentionShape shape,
+        HeadSlice slice,
         float* q,
         float* keys,
         float* values,
@@ -79,20 +83,22 @@ public static unsafe class DecodeAttention
             throw new ArgumentException("uninitialised attention shape", nameof(shape));
         }
 
-        var body = new Body(shape, q, keys, values, maxLength, length, output, scores, SimdLevels.Resolve(path));
-        if ((long)shape.NumHeads * length * shape.HeadDim < ParallelThreshold)
+        var body = new Body(shape, slice.FirstHead, q, keys, values, maxLength, length, output, scores, SimdLevels.Resolve(path));
+        if ((long)slice.Heads * length * shape.HeadDim < ParallelThreshold)
         {
-            body.Execute(0, shape.NumHeads, 0);
+            body.Execute(0, slice.Heads, 0);
         }
         else
         {
             // Heads are independent: split them evenly (9 heads on 2 workers go 5/4, not 6/3 by whole kv groups).
-            pool.ParallelFor(shape.NumHeads, 1, body);
+            pool.ParallelFor(slice.Heads, 1, body);
         }
     }
 
+    // Runs local heads [start, end) of the slice: local head j is global head firstHead + j.
     private readonly struct Body(
         AttentionShape shape,
+        int firstHead,
         float* q,
         float* keys,
         float* values,
@@ -108,7 +114,7 @@ public static unsafe class DecodeAttention
             float scale = 1f / MathF.Sqrt(headDim);
             for (int h = start; h < end; h++)
             {
-                int kvHead = h / shape.GroupSize;
+                int kvHead = (firstHead + h) / shape.GroupSize;
                 long cacheOffset = (long)kvHead * maxLength * headDim;
                 float* qh = q + ((nint)h * headDim);
                 float* oh = output + ((nint)h * headDim);

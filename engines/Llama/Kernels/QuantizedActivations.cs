@@ -63,7 +63,9 @@ public sealed unsafe class QuantizedActivations
 
     /// <summary>x [batch, cols] (row stride cols) to int8 with one symmetric scale per vector: max|x| / 127.</summary>
     /// <param name="offsets">Also compute the offset sums of <see cref="Offsets"/>; int8 products do not need them.</param>
-    public void QuantizePerToken(float* x, int batch, int cols, bool offsets = true)
+    /// <param name="absMax">[batch] max|x| per vector to scale by instead of x's own: a tensor-parallel rank holds some
+    /// columns of each vector and scales them by the whole vector's maximum, as the unsplit model does.</param>
+    public void QuantizePerToken(float* x, int batch, int cols, bool offsets = true, ReadOnlySpan<float> absMax = default)
     {
         Begin(batch, cols);
         HasOffsets = offsets;
@@ -71,7 +73,7 @@ public sealed unsafe class QuantizedActivations
         for (int j = 0; j < batch; j++)
         {
             float* row = x + ((nint)j * cols);
-            float scale = MaxAbs(row, cols) / 127f;
+            float scale = (absMax.IsEmpty ? MaxAbs(row, cols) : absMax[j]) / 127f;
             scales[j] = scale;
             sbyte* q = Values(j);
             Round(row, cols, scale, q);
@@ -124,7 +126,8 @@ public sealed unsafe class QuantizedActivations
         Cols = cols;
     }
 
-    private static float MaxAbs(float* x, int n)
+    /// <summary>max |x[i]| over n floats.</summary>
+    public static float MaxAbs(float* x, int n)
     {
         int i = 0;
         float max = 0;

@@ -16,6 +16,15 @@ public interface IDecodeStep : IDisposable
     /// for the rows with emit[r] set. Lengths are left to the caller.
     /// </summary>
     void Forward(ReadOnlySpan<int> ids, ReadOnlySpan<int> positions, IReadOnlyList<IKvSequence> kv, ReadOnlySpan<bool> emit, Span<float> logits);
+
+    /// <summary>
+    /// Runs tokens at positions kv.Length.. in chunks, appending their keys and values, and advances kv.Length; logits of
+    /// the last position [vocab], or of every position [T, vocab] with <paramref name="allLogits"/>.
+    /// </summary>
+    void Prefill(ReadOnlySpan<int> ids, IKvSequence kv, Span<float> logits, bool allLogits = false);
+
+    /// <summary>The tensor-parallel split and where the time went since the previous call.</summary>
+    TensorParallelProfile TakeProfile();
 }
 
 /// <summary>Builds a decode step over a model's weights.</summary>

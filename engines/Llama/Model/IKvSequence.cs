@@ -15,12 +15,16 @@ public unsafe interface IKvSequence
     /// <summary>Positions the sequence has room for now (a paged one grows on demand).</summary>
     int Capacity { get; }
 
-    /// <summary>Stores one position's K and V of one layer; key and value are [kvHeads · headDim], kv head major.</summary>
-    void Store(int layer, int position, float* key, float* value);
+    /// <summary>
+    /// Stores one position's K and V of one layer for the KV heads of <paramref name="heads"/>; key and value are
+    /// [slice kvHeads · headDim], kv head major.
+    /// </summary>
+    void Store(int layer, int position, float* key, float* value, HeadSlice heads);
 
     /// <summary>
-    /// One query position, q [heads · headDim], attends positions [0, length) of one layer; output [heads · headDim].
-    /// <paramref name="scores"/> is [heads, maxContext] scratch for the unfused kind.
+    /// One query position, q [slice heads · headDim], attends positions [0, length) of one layer over the query heads of
+    /// <paramref name="heads"/>; output [slice heads · headDim]. <paramref name="scores"/> is [slice heads, maxContext]
+    /// scratch for the unfused kind.
     /// </summary>
-    void Attend(KernelThreadPool pool, AttentionShape shape, AttentionKind kind, int layer, float* q, int length, float* output, float* scores);
+    void Attend(KernelThreadPool pool, AttentionShape shape, HeadSlice heads, AttentionKind kind, int layer, float* q, int length, float* output, float* scores);
 }

@@ -1,76 +1,77 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Harness.Engines.Llama.Kernels;
-using static TorchSharp.torch;
+using Harness.Engines.Llama.Parallel;
 
 namespace Harness.Engines.Llama.Model;
 
 /// <summary>
-/// Decode with the project's SIMD kernels for a batch of sequences (one new token each, every sequence at its own
-/// position in its own KV cache), reading the same weight tensors libtorch uses (through their data pointers) and
-/// writing the same KV caches. Decode is a stream over every weight once per step, so what matters is reaching DRAM
-/// bandwidth: every matrix goes through <see cref="Gemv"/> once for the whole batch (up to <see cref="Gemv.MaxBatch"/>
-/// vectors per pass), and the per-sequence ops (norms, rotary, attention over its own cache) stay on the calling thread
-/// or split by heads. A sequence's logits do not depend on which batch it came in: the GEMV sums every vector in the
-/// same order, so batched decode reproduces single-stream decode exactly.
+/// Decode with the project's SIMD kernels for a batch of rows (one new token each, every sequence at its own position
+/// in its own KV cache), optionally split over tensor-parallel ranks. Decode is a stream over every weight once per
+/// step, so what matters is reaching DRAM bandwidth: every matrix goes through <see cref="Gemv"/> once for the whole
+/// batch (up to <see cref="Gemv.MaxBatch"/> vectors per pass), and the per-sequence ops (norms, rotary, attention over
+/// its own cache) stay on the rank's thread or split by heads. A sequence's logits do not depend on which batch it came
+/// in: the GEMV sums every vector in the same order, so batched decode reproduces single-stream decode exactly.
 /// </summary>
+/// <remarks>
+/// Tensor parallelism (Megatron-LM's split, see <see cref="ShardPlan"/> and <see cref="DecoderRank"/>): each rank is a
+/// worker thread with its own weight shard and its own share of the cores, the caller being rank 0. Ranks meet at two
+/// all-reduces per layer and at the vocabulary-parallel embedding, over shared memory (<see cref="RankGroup"/>). With
+/// size 1 the single rank runs on the caller over the model's own tensors and nothing is exchanged.
+/// </remarks>
 public sealed unsafe class KernelDecoder : IDecodeStep
 {
     private readonly LlamaModel model;
     private readonly LlamaConfig config;
-    private readonly KernelThreadPool pool;
-    private readonly AttentionShape shape;
-    private readonly LayerPointers[] layers;
-    private readonly WeightMatrix lmHead;
-    private readonly WeightMatrix embeddingMatrix;
+    private readonly DecoderRank[] ranks;
+    private readonly RankGroup? group;
+    private readonly KernelThreadPool? rankThreads;
+    private readonly StepRows step;
+    private readonly RankClock[] clocks;
+    private readonly PhaseCounters decode, prefill;
+    private readonly object countersGate = new();
+    private readonly int cores;
+    private GCHandle self;
 
-    private readonly MatrixProducts products;
-    private readonly float* finalNorm;
-
-    // Per-step activations for up to MaxBatch sequences, pinned once, row b for sequence b: x [B, d] residual stream,
-    // h [B, d] normed, qkv [B, q + 2kv], attention [B, q], gateUp [B, 2i], act [B, i] (SwiGLU output),
-    // scores [heads, capacity] scratch for unfused attention (sequences are attended one after another).
-    private readonly float[] x, h, qkv, attention, gateUp, act, scores;
-
-    /// <param name="pool">Workers this decoder owns from now on.</param>
+    /// <param name="threads">Cores for the whole decoder; each rank gets an even share (at least one thread).</param>
     /// <param name="maxBatch">Most rows (sequences, or positions being recomputed) one <see cref="Forward"/> takes.</param>
-    public KernelDecoder(LlamaModel model, KernelThreadPool pool, int maxBatch = 1)
+    /// <param name="tensorParallel">Ranks to split the model over.</param>
+    public KernelDecoder(LlamaModel model, int threads, int maxBatch = 1, int tensorParallel = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         this.model = model;
-        this.pool = pool;
-        MaxBatch = maxBatch;
         config = model.Config;
-        LlamaWeights w = model.Weights;
-        shape = new AttentionShape(config.NumHeads, config.NumKvHeads, config.HeadDim);
-        layers = new LayerPointers[config.NumLayers];
-        for (int i = 0; i < layers.Length; i++)
+        cores = threads;
+        MaxBatch = maxBatch;
+
+        // Prefill and scoring run prompts in chunks of at least a full GEMV pass.
+        MaxRows = Math.Max(maxBatch, Gemv.MaxBatch);
+        IReadOnlyList<RankShard> shards = ShardPlan.Split(config, tensorParallel, model.Weights.GroupSize);
+        Size = shards.Count;
+        group = Size > 1 ? new RankGroup(Size, MaxRows, config.HiddenSize) : null;
+        ranks = new DecoderRank[Size];
+        for (int r = 0; r < Size; r++)
         {
-            LayerWeights l = w.Layers[i];
-            (WeightMatrix qkvW, WeightMatrix outputW, WeightMatrix gateUpW, WeightMatrix downW) = KernelMatrix.Layer(w, i);
-            layers[i] = new LayerPointers(
-                qkvW,
-                l.QkvBias is null ? null : PinnedCopy(l.QkvBias),
-                outputW,
-                gateUpW,
-                downW,
-                TensorMemory.Floats(l.AttentionNorm),
-                TensorMemory.Floats(l.MlpNorm));
+            int share = Math.Max(1, (threads / Size) + (r < threads % Size ? 1 : 0));
+            ranks[r] = new DecoderRank(model, new RankWeights(model.Weights, shards[r]), share, MaxRows, group);
         }
 
-        lmHead = KernelMatrix.LmHead(w);
-        embeddingMatrix = KernelMatrix.Embedding(w);
-        products = new MatrixProducts(pool, w.Precision, config);
-        finalNorm = TensorMemory.Floats(w.FinalNorm);
-
-        x = Pinned(maxBatch * config.HiddenSize);
-        h = Pinned(maxBatch * config.HiddenSize);
-        qkv = Pinned(maxBatch * (config.QueryDim + (2 * config.KvDim)));
-        attention = Pinned(maxBatch * config.QueryDim);
-        gateUp = Pinned(maxBatch * 2 * config.IntermediateSize);
-        act = Pinned(maxBatch * config.IntermediateSize);
-        scores = Pinned(config.NumHeads * model.MaxContext);
+        rankThreads = Size > 1 ? new KernelThreadPool(Size) : null;
+        step = new StepRows(MaxRows);
+        clocks = new RankClock[Size];
+        decode = new PhaseCounters(Size);
+        prefill = new PhaseCounters(Size);
+        self = GCHandle.Alloc(this);
     }
 
     public int MaxBatch { get; }
+
+    /// <summary>Most rows one pass takes: <see cref="MaxBatch"/>, or a full GEMV pass for prefill chunks.</summary>
+    public int MaxRows { get; }
+
+    /// <summary>Tensor-parallel ranks.</summary>
+    public int Size { get; }
 
     public void Decode(int id, KvCache cache, Span<float> logits) => DecodeBatch([id], [cache], logits);
 
@@ -110,6 +111,81 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     /// </summary>
     public void Forward(ReadOnlySpan<int> ids, ReadOnlySpan<int> positions, IReadOnlyList<IKvSequence> kv, ReadOnlySpan<bool> emit, Span<float> logits)
     {
+        if (ids.Length > MaxBatch)
+        {
+            throw new ArgumentException($"{ids.Length} rows exceed the decoder's batch of {MaxBatch}");
+        }
+
+        Run(ids, positions, kv, emit, logits, decode);
+    }
+
+    /// <summary>
+    /// Runs tokens at positions kv.Length.. through the model in chunks of <see cref="MaxRows"/> rows, appending their
+    /// keys and values, and advances kv.Length. Writes the last position's logits [vocab], or every position's [T, vocab]
+    /// with <paramref name="allLogits"/>.
+    /// </summary>
+    public void Prefill(ReadOnlySpan<int> ids, IKvSequence kv, Span<float> logits, bool allLogits = false)
+    {
+        int vocab = config.VocabSize;
+        Span<int> positions = stackalloc int[MaxRows];
+        Span<bool> emit = stackalloc bool[MaxRows];
+        var sequences = new IKvSequence[MaxRows];
+        Array.Fill(sequences, kv);
+        if (ids.Length == 0)
+        {
+            throw new ArgumentException("nothing to prefill", nameof(ids));
+        }
+
+        for (int start = 0; start < ids.Length; start += MaxRows)
+        {
+            int n = Math.Min(MaxRows, ids.Length - start);
+            bool last = start + n == ids.Length;
+            for (int r = 0; r < n; r++)
+            {
+                positions[r] = kv.Length + r;
+                emit[r] = allLogits || (last && r == n - 1);
+            }
+
+            Span<float> target = allLogits ? logits.Slice(start * vocab, n * vocab) : logits[..(last ? vocab : 0)];
+            Run(ids.Slice(start, n), positions[..n], new ArraySegment<IKvSequence>(sequences, 0, n), emit[..n], target, prefill);
+            kv.Length += n;
+        }
+    }
+
+    /// <summary>The split and the time breakdown since the previous call (the times then start again from zero).</summary>
+    public TensorParallelProfile TakeProfile()
+    {
+        RankShardInfo[] shards = [.. ranks.Select(r => Describe(r))];
+        lock (countersGate)
+        {
+            return new TensorParallelProfile(Size, cores, "vocab-parallel", shards, decode.Take(), prefill.Take());
+        }
+    }
+
+    /// <summary>Stops every rank's worker threads; the model's weights stay with the model.</summary>
+    public void Dispose()
+    {
+        rankThreads?.Dispose();
+        foreach (DecoderRank rank in ranks)
+        {
+            rank.Dispose();
+        }
+
+        if (self.IsAllocated)
+        {
+            self.Free();
+        }
+    }
+
+    private RankShardInfo Describe(DecoderRank rank)
+    {
+        RankShard s = rank.Weights.Shard;
+        long kvPerToken = 2L * config.NumLayers * s.Heads.KvHeads * config.HeadDim * sizeof(float);
+        return new RankShardInfo(s.Rank, rank.Threads, s.Heads.Heads, s.Heads.KvHeads, s.Channels, s.VocabRows, rank.Weights.Bytes, kvPerToken);
+    }
+
+    private void Run(ReadOnlySpan<int> ids, ReadOnlySpan<int> positions, IReadOnlyList<IKvSequence> kv, ReadOnlySpan<bool> emit, Span<float> logits, PhaseCounters counters)
+    {
         int rows = ids.Length;
         int vocab = config.VocabSize;
         int emitted = 0;
@@ -118,9 +194,9 @@ public sealed unsafe class KernelDecoder : IDecodeStep
             emitted += e ? 1 : 0;
         }
 
-        if (rows == 0 || rows > MaxBatch || kv.Count != rows || positions.Length != rows || emit.Length != rows || logits.Length < emitted * vocab)
+        if (rows == 0 || rows > MaxRows || kv.Count != rows || positions.Length != rows || emit.Length != rows || logits.Length < emitted * vocab)
         {
-            throw new ArgumentException($"{rows} rows need {rows} positions, sequences and emit flags (got {positions.Length}, {kv.Count}, {emit.Length}) and {emitted} x {vocab} logits, at most {MaxBatch} rows");
+            throw new ArgumentException($"{rows} rows need {rows} positions, sequences and emit flags (got {positions.Length}, {kv.Count}, {emit.Length}) and {emitted} x {vocab} logits, at most {MaxRows} rows");
         }
 
         for (int b = 0; b < rows; b++)
@@ -130,126 +206,76 @@ public sealed unsafe class KernelDecoder : IDecodeStep
                 throw new EngineException($"sequence of {positions[b] + 1} tokens exceeds the KV cache capacity of {Math.Min(kv[b].Capacity, model.MaxContext)}");
             }
 
-            LoadEmbedding(ids[b], x.AsSpan(b * config.HiddenSize, config.HiddenSize));
-        }
-
-        int d = config.HiddenSize, q = config.QueryDim, kvDim = config.KvDim, hd = config.HeadDim, inner = config.IntermediateSize;
-        int qkvWidth = q + (2 * kvDim);
-        float eps = (float)config.RmsNormEps;
-        RotaryEmbedding rope = model.Rope;
-
-        fixed (float* px = x, ph = h, pqkv = qkv, pattn = attention, pgu = gateUp, pact = act, pscores = scores, plogits = logits)
-        {
-            for (int l = 0; l < layers.Length; l++)
+            if ((uint)ids[b] >= (uint)vocab)
             {
-                LayerPointers w = layers[l];
-                NormRows(rows, new ReadOnlySpan<float>(w.AttentionNorm, d), eps);
-                fixed (float* bias = w.QkvBias)
-                {
-                    Multiply(w.Qkv, ph, rows, pqkv, bias);
-                }
-
-                for (int b = 0; b < rows; b++)
-                {
-                    int pos = positions[b];
-                    ReadOnlySpan<float> cos = rope.Cos.AsSpan(pos * rope.HalfDim, rope.HalfDim);
-                    ReadOnlySpan<float> sin = rope.Sin.AsSpan(pos * rope.HalfDim, rope.HalfDim);
-                    Span<float> row = qkv.AsSpan(b * qkvWidth, qkvWidth);
-                    Rope.Apply(row[..q], config.NumHeads, hd, cos, sin, rope.Layout);
-                    Rope.Apply(row.Slice(q, kvDim), config.NumKvHeads, hd, cos, sin, rope.Layout);
-
-                    // Row layout [q | k | v]: this position's K and V go into the sequence's cache, then it attends.
-                    float* rowPtr = pqkv + ((nint)b * qkvWidth);
-                    kv[b].Store(l, pos, rowPtr + q, rowPtr + q + kvDim);
-                    kv[b].Attend(pool, shape, model.Attention, l, rowPtr, pos + 1, pattn + ((nint)b * q), pscores);
-                }
-
-                Multiply(w.Output, pattn, rows, px, accumulate: true);
-
-                NormRows(rows, new ReadOnlySpan<float>(w.MlpNorm, d), eps);
-                Multiply(w.GateUp, ph, rows, pgu);
-                for (int b = 0; b < rows; b++)
-                {
-                    Span<float> row = gateUp.AsSpan(b * 2 * inner, 2 * inner);
-                    SwiGlu.Apply(row[..inner], row[inner..], act.AsSpan(b * inner, inner));
-                }
-
-                Multiply(w.Down, pact, rows, px, accumulate: true);
-            }
-
-            // Only rows that sample a token need the LM head (the largest matrix of a small model): their normed
-            // states are packed to the front of h, in row order.
-            int packed = 0;
-            for (int b = 0; b < rows; b++)
-            {
-                if (!emit[b])
-                {
-                    continue;
-                }
-
-                RmsNorm.Apply(x.AsSpan(b * d, d), new ReadOnlySpan<float>(finalNorm, d), h.AsSpan(packed * d, d), eps);
-                packed++;
-            }
-
-            if (packed > 0)
-            {
-                Multiply(lmHead, ph, packed, plogits);
+                throw new EngineException($"token id {ids[b]} is outside the vocabulary [0, {vocab})");
             }
         }
-    }
 
-    // h[b] = RMSNorm(x[b]) · weight for every sequence of the batch.
-    private void NormRows(int batch, ReadOnlySpan<float> weight, float eps)
-    {
-        int d = config.HiddenSize;
-        for (int b = 0; b < batch; b++)
+        ids.CopyTo(step.Ids);
+        positions.CopyTo(step.Positions);
+        emit.CopyTo(step.Emit);
+        step.Kv = kv;
+        step.Count = rows;
+        step.Emitted = emitted;
+        Array.Clear(clocks);
+        group?.Reset();
+        long t0 = Stopwatch.GetTimestamp();
+        fixed (float* plogits = logits)
         {
-            RmsNorm.Apply(x.AsSpan(b * d, d), weight, h.AsSpan(b * d, d), eps);
+            step.Logits = plogits;
+            if (rankThreads is null)
+            {
+                ranks[0].Run(step, ref clocks[0]);
+            }
+            else
+            {
+                rankThreads.ParallelFor(Size, 1, new RankPass(GCHandle.ToIntPtr(self)));
+            }
+
+            step.Logits = null;
+        }
+
+        long wall = Stopwatch.GetTimestamp() - t0;
+        step.Kv = [];
+
+        // Two all-reduces per layer and the embedding's, each of rows × d floats (and, where activations are quantised,
+        // a max of rows floats before each row-parallel product); the logits gathered from the shards.
+        int sums = Size > 1 ? (2 * config.NumLayers) + 1 : 0;
+        int maxima = Size > 1 && model.Weights.Precision.QuantizesActivations() ? 2 * config.NumLayers : 0;
+        int collectives = sums + maxima;
+        long collectiveBytes = (((long)sums * config.HiddenSize) + maxima) * rows * sizeof(float);
+        long gathered = Size > 1 ? (long)emitted * vocab * sizeof(float) : 0;
+        lock (countersGate)
+        {
+            counters.Add(clocks, wall, rows, collectives, collectiveBytes, gathered);
         }
     }
 
-    // y [B, rows] = x [B, cols] · Wᵀ in passes of at most Gemv.MaxBatch vectors (each pass streams W once).
-    private void Multiply(in WeightMatrix w, float* input, int batch, float* output, float* bias = null, bool accumulate = false) =>
-        products.Multiply(w, input, batch, output, bias, accumulate);
-
-    /// <summary>Stops the decoder's worker threads; the weights belong to the model.</summary>
-    public void Dispose() => pool.Dispose();
-
-    // One embedding row in fp32, exactly as the matrix stores it (a quantised row dequantised by its kernel loader).
-    private void LoadEmbedding(int id, Span<float> row)
+    private void RunRank(int rank)
     {
-        fixed (float* target = row)
+        try
         {
-            Gemv.DequantizeRow(embeddingMatrix, id, target);
+            ranks[rank].Run(step, ref clocks[rank]);
+        }
+        catch
+        {
+            // The other ranks may be waiting for this one at a collective.
+            group?.Fail();
+            throw;
         }
     }
 
-    private static float[] Pinned(int length) => GC.AllocateArray<float>(length, pinned: true);
-
-    private static float[] PinnedCopy(Tensor t)
+    // One rank's share of a pass, run by the rank threads (the caller is rank 0).
+    private readonly struct RankPass(nint decoder) : IKernelBody
     {
-        using Tensor f = t.to(ScalarType.Float32).contiguous();
-        float[] copy = Pinned((int)f.NumberOfElements);
-        f.data<float>().CopyTo(copy);
-        return copy;
-    }
-
-
-    private readonly struct LayerPointers(
-        WeightMatrix qkv, float[]? qkvBias, WeightMatrix output, WeightMatrix gateUp, WeightMatrix down, float* attentionNorm, float* mlpNorm)
-    {
-        public WeightMatrix Qkv { get; } = qkv;
-
-        public float[]? QkvBias { get; } = qkvBias;
-
-        public WeightMatrix Output { get; } = output;
-
-        public WeightMatrix GateUp { get; } = gateUp;
-
-        public WeightMatrix Down { get; } = down;
-
-        public float* AttentionNorm { get; } = attentionNorm;
-
-        public float* MlpNorm { get; } = mlpNorm;
+        public void Execute(int start, int end, int worker)
+        {
+            var self = (KernelDecoder)GCHandle.FromIntPtr(decoder).Target!;
+            for (int r = start; r < end; r++)
+            {
+                self.RunRank(r);
+            }
+        }
     }
 }

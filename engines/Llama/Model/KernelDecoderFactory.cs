@@ -1,10 +1,9 @@
-using Harness.Engines.Llama.Kernels;
-
 namespace Harness.Engines.Llama.Model;
 
-/// <summary>Makes <see cref="KernelDecoder"/>s, each with its own worker pool of the engine's thread count.</summary>
+/// <summary>Makes <see cref="KernelDecoder"/>s over the engine's thread count, split over tensor-parallel ranks.</summary>
 /// <param name="maxBatch">Sequences one decode step may carry (the engine's max_batch).</param>
-public sealed class KernelDecoderFactory(int threads, int maxBatch = 1) : IDecodeStepFactory
+/// <param name="tensorParallel">Ranks; the threads are shared out among them.</param>
+public sealed class KernelDecoderFactory(int threads, int maxBatch = 1, int tensorParallel = 1) : IDecodeStepFactory
 {
-    public IDecodeStep Create(LlamaModel model) => new KernelDecoder(model, new KernelThreadPool(threads), maxBatch);
+    public IDecodeStep Create(LlamaModel model) => new KernelDecoder(model, threads, maxBatch, tensorParallel);
 }

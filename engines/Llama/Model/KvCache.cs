@@ -53,31 +53,31 @@ public sealed unsafe class KvCache : IKvSequence, IDisposable
     /// <summary>Base of one layer's V, [kvHeads, capacity, headDim].</summary>
     public float* ValuesPointer(int layer) => TensorMemory.Floats(Values[layer]);
 
-    public void Store(int layer, int position, float* key, float* value)
+    public void Store(int layer, int position, float* key, float* value, HeadSlice heads)
     {
         // Rows [kvHead, position, :] of the layer's K and V take this position's heads.
         float* keys = KeysPointer(layer);
         float* values = ValuesPointer(layer);
         uint rowBytes = (uint)(HeadDim * sizeof(float));
-        for (int head = 0; head < KvHeads; head++)
+        for (int j = 0; j < heads.KvHeads; j++)
         {
-            long slot = (((long)head * Capacity) + position) * HeadDim;
-            Unsafe.CopyBlock(keys + slot, key + (head * HeadDim), rowBytes);
-            Unsafe.CopyBlock(values + slot, value + (head * HeadDim), rowBytes);
+            long slot = ((((long)heads.FirstKvHead + j) * Capacity) + position) * HeadDim;
+            Unsafe.CopyBlock(keys + slot, key + (j * HeadDim), rowBytes);
+            Unsafe.CopyBlock(values + slot, value + (j * HeadDim), rowBytes);
         }
     }
 
-    public void Attend(KernelThreadPool pool, AttentionShape shape, AttentionKind kind, int layer, float* q, int length, float* output, float* scores)
+    public void Attend(KernelThreadPool pool, AttentionShape shape, HeadSlice heads, AttentionKind kind, int layer, float* q, int length, float* output, float* scores)
     {
         float* keys = KeysPointer(layer);
         float* values = ValuesPointer(layer);
         if (kind == AttentionKind.Fused)
         {
-            DecodeAttention.Fused(pool, shape, q, keys, values, Capacity, length, output);
+            DecodeAttention.Fused(pool, shape, q, keys, values, Capacity, length, output, slice: heads);
         }
         else
         {
-            DecodeAttention.Unfused(pool, shape, q, keys, values, Capacity, length, output, scores);
+            DecodeAttention.Unfused(pool, shape, q, keys, values, Capacity, length, output, scores, slice: heads);
         }
     }
 

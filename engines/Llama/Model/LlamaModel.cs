@@ -15,14 +15,29 @@ public sealed class LlamaModel : IDisposable
     private readonly bool ownsWeights;
 
     /// <param name="ownsWeights">Dispose the weights with the model; false when several models share them (benchmarks).</param>
-    public LlamaModel(LlamaWeights weights, int maxContext, AttentionKind attention, DecodePath decodePath, IDecodeStepFactory? kernelDecoder = null, bool ownsWeights = true)
+    /// <param name="prefillPath">Where prompts and scored sequences run: libtorch over the whole weights, or the kernel
+    /// decoder in chunks (its tensor-parallel split included); the kernels need the kernel decode path.</param>
+    public LlamaModel(
+        LlamaWeights weights,
+        int maxContext,
+        AttentionKind attention,
+        DecodePath decodePath,
+        IDecodeStepFactory? kernelDecoder = null,
+        bool ownsWeights = true,
+        PrefillPath prefillPath = PrefillPath.Torch)
     {
+        if (prefillPath == PrefillPath.Kernels && decodePath != DecodePath.Kernels)
+        {
+            throw new EngineException("kernel prefill needs the kernel decode path");
+        }
+
         this.ownsWeights = ownsWeights;
         Weights = weights;
         Config = weights.Config;
         MaxContext = maxContext;
         Attention = attention;
         DecodePath = decodePath;
+        PrefillPath = prefillPath;
         Rope = new RotaryEmbedding(Config, maxContext);
         // Int8-dynamic has no libtorch form; int8 and int4 use the kernels for a few rows only when decode does, so the
         // libtorch decode path stays libtorch's own baseline.
@@ -51,11 +66,19 @@ public sealed class LlamaModel : IDisposable
 
     public DecodePath DecodePath { get; }
 
+    public PrefillPath PrefillPath { get; }
+
     public KvCache NewCache() => new(Config, MaxContext);
 
-    /// <summary>Runs the prompt through the model (libtorch) and writes the last position's logits.</summary>
+    /// <summary>Runs the prompt through the model (on the prefill path) and writes the last position's logits.</summary>
     public void Prefill(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
     {
+        if (PrefillPath == PrefillPath.Kernels)
+        {
+            kernels!.Prefill(ids, cache, logits);
+            return;
+        }
+
         using Tensor result = torchForward.Forward(ids, cache, Attention);
         result.data<float>().CopyTo(logits);
     }
@@ -95,6 +118,9 @@ public sealed class LlamaModel : IDisposable
     /// <summary>Most rows one <see cref="Forward"/> runs as one batch (the libtorch decode path runs rows one at a time).</summary>
     public int MaxRows => kernels?.MaxBatch ?? 1;
 
+    /// <summary>The kernel decoder's tensor-parallel split and time breakdown since the previous call; null on the libtorch decode path.</summary>
+    public TensorParallelProfile? TakeParallelProfile() => kernels?.TakeProfile();
+
     /// <summary>True when decode can run over any <see cref="IKvSequence"/> (a paged cache needs the kernels).</summary>
     public bool HasKernelDecoder => kernels is not null;
 
@@ -131,10 +157,17 @@ public sealed class LlamaModel : IDisposable
         }
     }
 
-    /// <summary>Logits for every position of a sequence, from one libtorch pass: [T, vocab] fp32.</summary>
+    /// <summary>Logits for every position of a sequence, from one pass on the prefill path: [T, vocab] fp32.</summary>
     public Tensor SequenceLogits(ReadOnlySpan<int> ids)
     {
         using var cache = new KvCache(Config, ids.Length);
+        if (PrefillPath == PrefillPath.Kernels)
+        {
+            float[] all = new float[(long)ids.Length * Config.VocabSize];
+            kernels!.Prefill(ids, cache, all, allLogits: true);
+            return torch.tensor(all, [ids.Length, Config.VocabSize]);
+        }
+
         return torchForward.Forward(ids, cache, Attention, allLogits: true);
     }
 

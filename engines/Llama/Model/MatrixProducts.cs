@@ -24,22 +24,27 @@ public sealed unsafe class MatrixProducts
         }
     }
 
+    /// <summary>True when products with <paramref name="w"/> quantise their activations (and so take <c>absMax</c>).</summary>
+    public bool QuantizesInput(in WeightMatrix w) => quantized is not null && w.Format is WeightFormat.Int8 or WeightFormat.Int4;
+
     /// <param name="bias">[rows] or null.</param>
     /// <param name="accumulate">Add to y (a fused residual add) instead of overwriting it.</param>
-    public void Multiply(in WeightMatrix w, float* input, int batch, float* output, float* bias = null, bool accumulate = false)
+    /// <param name="absMax">[batch]: when activations are quantised, each vector's max|x| to scale by (a tensor-parallel
+    /// rank's columns scaled by the whole vector's); empty to use the input's own.</param>
+    public void Multiply(in WeightMatrix w, float* input, int batch, float* output, float* bias = null, bool accumulate = false, ReadOnlySpan<float> absMax = default)
     {
         for (int b = 0; b < batch; b += Gemv.MaxBatch)
         {
             int n = Math.Min(Gemv.MaxBatch, batch - b);
             float* x = input + ((nint)b * w.Cols);
             float* y = output + ((nint)b * w.Rows);
-            if (quantized is null || w.Format is not (WeightFormat.Int8 or WeightFormat.Int4))
+            if (!QuantizesInput(w))
             {
                 Gemv.Multiply(pool, w, x, n, y, bias, accumulate);
                 continue;
             }
 
-            quantized.QuantizePerToken(x, n, w.Cols, offsets: w.Format == WeightFormat.Int4);
+            quantized!.QuantizePerToken(x, n, w.Cols, offsets: w.Format == WeightFormat.Int4, absMax: absMax.IsEmpty ? default : absMax.Slice(b, n));
             QuantizedGemv.Multiply(pool, w, quantized, y, bias, accumulate);
         }
     }

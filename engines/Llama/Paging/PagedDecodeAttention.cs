@@ -29,7 +29,8 @@ public static unsafe class PagedDecodeAttention
         BlockTable table,
         int length,
         float* output,
-        VectorPath path = VectorPath.Auto)
+        VectorPath path = VectorPath.Auto,
+        HeadSlice? slice = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(table);
@@ -44,13 +45,14 @@ public static unsafe class PagedDecodeAttention
             throw new ArgumentException($"table block size {table.BlockSize} differs from the pool's {pool.BlockSize}", nameof(table));
         }
 
-        Fused(threads, shape, q, pool.LayerKeys(layer), pool.LayerValues(layer), pool.BlockSize, table.BlockSpan, length, output, path);
+        Fused(threads, shape, q, pool.LayerKeys(layer), pool.LayerValues(layer), pool.BlockSize, table.BlockSpan, length, output, path, slice);
     }
 
     /// <summary>
     /// The same over raw storage: <paramref name="keys"/> and <paramref name="values"/> are one layer's
     /// [numBlocks, kvHeads, blockSize, headDim]; <paramref name="blocks"/> lists the sequence's physical blocks in
-    /// logical order and must cover <paramref name="length"/> positions. Block ids are not range-checked here.
+    /// logical order and must cover <paramref name="length"/> positions. Block ids are not range-checked here. With a
+    /// <paramref name="slice"/>, q and output hold that slice's heads only.
     /// </summary>
     public static void Fused(
         KernelThreadPool threads,
@@ -62,7 +64,8 @@ public static unsafe class PagedDecodeAttention
         ReadOnlySpan<int> blocks,
         int length,
         float* output,
-        VectorPath path = VectorPath.Auto)
+        VectorPath path = VectorPath.Auto,
+        HeadSlice? slice = null)
     {
         ArgumentNullException.ThrowIfNull(threads);
         ArgumentNullException.ThrowIfNull(q);
@@ -80,22 +83,25 @@ public static unsafe class PagedDecodeAttention
         // Pinned for the whole call: ParallelFor returns only after every worker has finished.
         fixed (int* blockIds = blocks)
         {
-            var body = new Body(shape, q, keys, values, blockSize, blockIds, length, output, SimdLevels.Resolve(path));
-            if ((long)shape.NumHeads * length * shape.HeadDim < ParallelThreshold)
+            HeadSlice heads = slice ?? HeadSlice.All(shape);
+            var body = new Body(shape, heads.FirstHead, q, keys, values, blockSize, blockIds, length, output, SimdLevels.Resolve(path));
+            if ((long)heads.Heads * length * shape.HeadDim < ParallelThreshold)
             {
-                body.Execute(0, shape.NumHeads, 0);
+                body.Execute(0, heads.Heads, 0);
             }
             else
             {
                 // Heads are independent: split them evenly, as the contiguous kernel does (whole GQA groups per worker
                 // left 9 heads on 2 workers at 6/3; a kv head's rows read by two cores cost less than the idle third).
-                threads.ParallelFor(shape.NumHeads, 1, body);
+                threads.ParallelFor(heads.Heads, 1, body);
             }
         }
     }
 
+    // Runs local heads [start, end) of the slice: local head j is global head firstHead + j.
     private readonly struct Body(
         AttentionShape shape,
+        int firstHead,
         float* q,
         float* keys,
         float* values,
@@ -111,7 +117,7 @@ public static unsafe class PagedDecodeAttention
             float scale = 1f / MathF.Sqrt(headDim);
             for (int h = start; h < end; h++)
             {
-                Head(h / shape.GroupSize, q + ((nint)h * headDim), output + ((nint)h * headDim), scale);
+                Head((firstHead + h) / shape.GroupSize, q + ((nint)h * headDim), output + ((nint)h * headDim), scale);
             }
         }
 

@@ -25,7 +25,10 @@ public static unsafe class PagedKv
     }
 
     /// <inheritdoc cref="Write(KvBlockPool, int, BlockTable, int, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
-    public static void Write(KvBlockPool pool, int layer, BlockTable table, int position, float* key, float* value)
+    /// <param name="firstKvHead">With <paramref name="kvHeads"/>: key and value hold only KV heads
+    /// [firstKvHead, firstKvHead + kvHeads) (a tensor-parallel rank's), written to those heads' rows.</param>
+    /// <param name="kvHeads">KV heads held by key and value; -1 for all of the pool's.</param>
+    public static void Write(KvBlockPool pool, int layer, BlockTable table, int position, float* key, float* value, int firstKvHead = 0, int kvHeads = -1)
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(table);
@@ -36,12 +39,18 @@ public static unsafe class PagedKv
         long rowBytes = (long)headDim * sizeof(float);
         float* keyBlock = pool.KeyBlock(layer, block);
         float* valueBlock = pool.ValueBlock(layer, block);
-        for (int h = 0; h < pool.KvHeads; h++)
+        if (kvHeads < 0)
+        {
+            kvHeads = pool.KvHeads;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstKvHead + kvHeads, pool.KvHeads, nameof(kvHeads));
+        for (int j = 0; j < kvHeads; j++)
         {
             // Block layout [kvHeads, blockSize, headDim]: head h's row for this slot.
-            long row = (((long)h * pool.BlockSize) + offset) * headDim;
-            Buffer.MemoryCopy(key + ((long)h * headDim), keyBlock + row, rowBytes, rowBytes);
-            Buffer.MemoryCopy(value + ((long)h * headDim), valueBlock + row, rowBytes, rowBytes);
+            long row = ((((long)firstKvHead + j) * pool.BlockSize) + offset) * headDim;
+            Buffer.MemoryCopy(key + ((long)j * headDim), keyBlock + row, rowBytes, rowBytes);
+            Buffer.MemoryCopy(value + ((long)j * headDim), valueBlock + row, rowBytes, rowBytes);
         }
     }
 

@@ -22,9 +22,10 @@ public sealed unsafe class PagedSequence(KvBlockPool pool) : IKvSequence
 
     public int Capacity => Table.Capacity;
 
-    public void Store(int layer, int position, float* key, float* value) => PagedKv.Write(Pool, layer, Table, position, key, value);
+    public void Store(int layer, int position, float* key, float* value, HeadSlice heads) =>
+        PagedKv.Write(Pool, layer, Table, position, key, value, heads.FirstKvHead, heads.KvHeads);
 
-    public void Attend(KernelThreadPool pool, AttentionShape shape, AttentionKind kind, int layer, float* q, int length, float* output, float* scores)
+    public void Attend(KernelThreadPool pool, AttentionShape shape, HeadSlice heads, AttentionKind kind, int layer, float* q, int length, float* output, float* scores)
     {
         if (kind != AttentionKind.Fused)
         {
@@ -32,7 +33,7 @@ public sealed unsafe class PagedSequence(KvBlockPool pool) : IKvSequence
             throw new EngineException("the paged KV cache runs fused attention only");
         }
 
-        PagedDecodeAttention.Fused(pool, shape, q, Pool.LayerKeys(layer), Pool.LayerValues(layer), Pool.BlockSize, Table.BlockSpan, length, output);
+        PagedDecodeAttention.Fused(pool, shape, q, Pool.LayerKeys(layer), Pool.LayerValues(layer), Pool.BlockSize, Table.BlockSpan, length, output, slice: heads);
     }
 
     /// <summary>Gives every block back (shared prefix blocks lose one owner) and empties the table.</summary>

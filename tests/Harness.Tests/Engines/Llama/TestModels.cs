@@ -16,11 +16,14 @@ internal static class TestModels
         DecodePath decode = DecodePath.Kernels,
         int context = 256,
         int maxBatch = 1,
-        Int4Options? int4 = null)
+        Int4Options? int4 = null,
+        int tensorParallel = 1,
+        PrefillPath? prefill = null)
     {
         TorchRuntime.EnsureInitialized();
         LlamaWeights weights = LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, int4);
-        return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2, maxBatch));
+        PrefillPath path = prefill ?? (tensorParallel > 1 ? PrefillPath.Kernels : PrefillPath.Torch);
+        return new LlamaModel(weights, context, attention, decode, new KernelDecoderFactory(2, maxBatch, tensorParallel), prefillPath: path);
     }
 
     public static LlamaModel Preset(
@@ -29,11 +32,13 @@ internal static class TestModels
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
         int context = 256,
-        int maxBatch = 1)
+        int maxBatch = 1,
+        int tensorParallel = 1,
+        PrefillPath? prefill = null)
     {
         TorchRuntime.EnsureInitialized();
         using LoadedCheckpoint checkpoint = ModelPresets.Load(name);
-        return FromCheckpoint(checkpoint, precision, attention, decode, context, maxBatch);
+        return FromCheckpoint(checkpoint, precision, attention, decode, context, maxBatch, tensorParallel: tensorParallel, prefill: prefill);
     }
 
     public static LlamaModel Stories260K(
@@ -41,11 +46,14 @@ internal static class TestModels
         AttentionKind attention = AttentionKind.Fused,
         DecodePath decode = DecodePath.Kernels,
         int context = 512,
-        Int4Options? int4 = null)
+        Int4Options? int4 = null,
+        int tensorParallel = 1,
+        PrefillPath? prefill = null,
+        int maxBatch = 1)
     {
         TorchRuntime.EnsureInitialized();
         using LoadedCheckpoint checkpoint = Llama2cCheckpoint.Load(SharedData.Stories260K);
-        return FromCheckpoint(checkpoint, precision, attention, decode, context, int4: int4);
+        return FromCheckpoint(checkpoint, precision, attention, decode, context, maxBatch, int4, tensorParallel, prefill);
     }
 
     /// <summary>Greedy continuation through the model's own prefill and decode paths (no engine thread).</summary>
