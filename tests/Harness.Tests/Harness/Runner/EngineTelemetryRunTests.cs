@@ -145,6 +145,8 @@ public sealed class EngineTelemetryRunTests
             Assert.Null(tp.Prefill);
         }
 
+        Assert.Contains("## Tensor parallelism", File.ReadAllText(Path.Combine(runDir, "report.md")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(runDir, "charts", "tensor_parallel_decode.png")));
     }
 
     [Fact]
