@@ -11,7 +11,12 @@ internal static class RunSummaryTable
     {
         ArgumentNullException.ThrowIfNull(result);
         var table = new Table().Border(TableBorder.Simple);
-        foreach (string column in new[] { "variant", "ok/measured", "failed", "ttft p50/p99 ms", "tpot p50/p99 ms", "out tok/s", "req/s", "goodput req/s", "send late p99 ms", "p99 valid", "error" })
+
+        // Only runs whose engine reported tensor parallelism get the column, so other runs print as before.
+        bool parallel = result.Variants.Any(v => v.TensorParallel is not null);
+        string[] tpColumn = parallel ? ["tp (decode ms/step)"] : [];
+        string[] columns = ["variant", "ok/measured", "failed", "ttft p50/p99 ms", "tpot p50/p99 ms", .. tpColumn, "out tok/s", "req/s", "goodput req/s", "send late p99 ms", "p99 valid", "error"];
+        foreach (string column in columns)
         {
             table.AddColumn(column);
         }
@@ -20,22 +25,31 @@ internal static class RunSummaryTable
         {
             VariantMetrics m = v.Metrics;
             string valid = v.Validity.Count == 0 ? "-" : string.Join(' ', v.Validity.Select(x => $"{x.Metric.Replace("_ms", string.Empty, StringComparison.Ordinal)}:{(x.Valid ? "yes" : "no")}"));
+            string[] tp = parallel ? [Parallel(v.TensorParallel)] : [];
             table.AddRow(
+            [
                 Markup.Escape(v.Name),
                 $"{m.Completed}/{m.Measured}",
                 m.Failed.ToString(CultureInfo.InvariantCulture),
                 Pair(m.TtftMs, "F0"),
                 Pair(m.TpotMs, "F1"),
+                .. tp,
                 Num(m.OutputTokensPerS, "F1"),
                 Num(m.RequestsPerS, "F2"),
                 m.GoodputRequestsPerS is double g ? Num(g, "F2") : "-",
                 Num(v.GeneratorLatenessP99Ms, "F1"),
                 valid,
-                Markup.Escape(v.Error ?? string.Empty));
+                Markup.Escape(v.Error ?? string.Empty),
+            ]);
         }
 
         return table;
     }
+
+    /// <summary>"2 (12.34)": size and wall ms per decode step; "4 > 2 cores (30.10)" when ranks outnumber cores.</summary>
+    private static string Parallel(VariantTensorParallel? tp) => tp is null
+        ? "-"
+        : $"{tp.Size}{(tp.Oversubscribed ? $" > {tp.Cores} cores" : string.Empty)} ({(tp.Decode is { } d ? Num(d.WallMsPerPass, "F2") : "-")})";
 
     private static string Pair(Percentiles p, string format) => p.Count == 0 ? "-" : $"{Num(p.P50, format)} / {Num(p.P99, format)}";
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Harness.Accuracy;
 using Harness.Reports.Document;
 using Harness.Results;
@@ -60,10 +59,10 @@ internal static class AccuracySections
                     r.Variant,
                     r.Precision,
                     ReportFormat.MiB(r.WeightsBytes),
-                    Ratio(r.SizeRatio),
+                    ReportFormat.Ratio(r.SizeRatio),
                     ReportFormat.Rate(r.DecodeTokensPerS),
                     ReportFormat.Ms(r.TpotP50Ms),
-                    Ratio(r.Speedup),
+                    ReportFormat.Ratio(r.Speedup),
                     AccuracyText.Kl(r.Accuracy.KlMean),
                     AccuracyText.Percent(r.Accuracy.Top1Agreement),
                     AccuracyText.Number(r.Accuracy.GreedyMatchTokens),
@@ -75,8 +74,6 @@ internal static class AccuracySections
         blocks.AddRange(charts.Select(c => (ReportBlock)new ChartBlock(c)));
         return new ReportSection("Precision comparison", blocks);
     }
-
-    private static string Ratio(double? value) => value is double v && double.IsFinite(v) ? v.ToString("F2", CultureInfo.InvariantCulture) + "x" : ReportFormat.NotAvailable;
 
     private static string Options(IReadOnlyDictionary<string, string> config) =>
         config.Count == 0 ? "defaults" : string.Join(", ", config.Select(c => $"{c.Key}={c.Value}"));

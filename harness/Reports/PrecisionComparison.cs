@@ -33,6 +33,7 @@ internal static class PrecisionComparison
         })];
     }
 
-    private static double? TpotP50(VariantResult v) =>
+    /// <summary>A variant's TPOT p50, or null when it has none (no completed request with two or more tokens).</summary>
+    public static double? TpotP50(VariantResult v) =>
         v.Metrics.TpotMs.Count > 0 && double.IsFinite(v.Metrics.TpotMs.P50) && v.Metrics.TpotMs.P50 > 0 ? v.Metrics.TpotMs.P50 : null;
 }

@@ -22,6 +22,7 @@ internal static class ReportBuilder
         ArgumentNullException.ThrowIfNull(charts);
         ArgumentNullException.ThrowIfNull(fonts);
         ChartFile? kvChart = charts.Charts.FirstOrDefault(c => c.PngPath == KvCacheChart.PngPath);
+        ChartFile? parallelChart = charts.Charts.FirstOrDefault(c => c.PngPath == TensorParallelChart.PngPath);
         List<ChartFile> accuracyCharts = [.. charts.Charts.Where(c => ReportCharts.AccuracyChartNames.Any(n => c.PngPath == $"{ChartStyle.Directory}/{n}.png"))];
         var sections = new List<ReportSection>
         {
@@ -40,6 +41,12 @@ internal static class ReportBuilder
             sections.Add(KvCache(result.Variants, kvChart));
         }
 
+        // Only engines that report a tensor-parallel profile get the section, so other reports read exactly as before.
+        if (result.Variants.Any(v => v.TensorParallel is not null) || parallelChart is not null)
+        {
+            sections.Add(TensorParallelSection.Build(result.Variants, parallelChart));
+        }
+
         // Only runs that measured accuracy get these, so other reports read exactly as before.
         if (result.Accuracy is not null || result.Variants.Any(v => v.Accuracy is not null))
         {
@@ -52,7 +59,7 @@ internal static class ReportBuilder
             Validity(result.Variants),
             FailedRequests(result.Variants, records),
             Notes(result.Notes),
-            Charts(charts, [.. accuracyCharts, .. kvChart is null ? [] : new[] { kvChart }]),
+            Charts(charts, [.. accuracyCharts, .. new[] { kvChart, parallelChart }.OfType<ChartFile>()]),
             Definitions(result.MetricDefinitions),
         ]);
         return new ReportDocument($"Run report: {result.Scenario}", sections);

@@ -27,6 +27,9 @@ internal static class ReportFormat
 
     public static string Ms(double? value) => value is double v ? Ms(v) : NotAvailable;
 
+    /// <summary>Milliseconds with three decimals, for parts of a step (communication can take microseconds).</summary>
+    public static string FineMs(double? value) => value is double v && double.IsFinite(v) ? v.ToString("F3", Invariant) : NotAvailable;
+
     /// <summary>Rates (tokens/s, requests/s) with two decimals.</summary>
     public static string Rate(double? value) => value is double v && double.IsFinite(v) ? v.ToString("F2", Invariant) : NotAvailable;
 
@@ -39,11 +42,17 @@ internal static class ReportFormat
     /// <summary>Bytes as MiB with one decimal; 0 means the engine did not report it.</summary>
     public static string MiB(long bytes) => bytes > 0 ? (bytes / 1048576.0).ToString("F1", Invariant) : NotAvailable;
 
+    /// <summary>Bytes as KiB with one decimal; unlike <see cref="MiB"/>, 0 is a real figure (nothing was sent).</summary>
+    public static string KiB(double? bytes) => bytes is double b && double.IsFinite(b) ? (b / 1024).ToString("F1", Invariant) : NotAvailable;
+
     public static string GiB(long bytes) => bytes > 0 ? (bytes / 1073741824.0).ToString("F1", Invariant) + " GiB" : NotAvailable;
 
     public static string Seconds(double value) => double.IsFinite(value) ? value.ToString("F2", Invariant) + " s" : NotAvailable;
 
     public static string Integer(long value) => value.ToString(Invariant);
+
+    /// <summary>A ratio such as a speedup, with two decimals and an "x".</summary>
+    public static string Ratio(double? value) => value is double v && double.IsFinite(v) ? v.ToString("F2", Invariant) + "x" : NotAvailable;
 
     public static string Slo(Slo? slo)
     {

@@ -13,6 +13,8 @@ namespace Harness.Results;
 /// run without telemetry writes exactly what it did before.</param>
 /// <param name="Accuracy">Accuracy figures when the scenario asked for them; null (and left out) otherwise, and in
 /// files written before they existed.</param>
+/// <param name="TensorParallel">The tensor-parallel split and where its time went, when the engine reported it; null
+/// (and left out) otherwise, and in files written before it existed.</param>
 internal sealed record VariantResult(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("config")] IReadOnlyDictionary<string, string> Config,
@@ -23,4 +25,5 @@ internal sealed record VariantResult(
     [property: JsonPropertyName("validity")] IReadOnlyList<ValidityResult> Validity,
     [property: JsonPropertyName("error")] string? Error,
     [property: JsonPropertyName("kv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantKvMemory? Kv = null,
-    [property: JsonPropertyName("accuracy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantAccuracy? Accuracy = null);
+    [property: JsonPropertyName("accuracy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantAccuracy? Accuracy = null,
+    [property: JsonPropertyName("tensor_parallel"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantTensorParallel? TensorParallel = null);

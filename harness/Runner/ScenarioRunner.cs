@@ -340,7 +340,8 @@ internal sealed class ScenarioRunner
             double[] lateness = [.. records.Where(r => !r.IsWarmup).Select(r => RequestMetrics.TicksToMs(r.SentAt - r.ScheduledAt))];
             double latenessP99 = lateness.Length > 0 ? EarlyStopping.NearestRank(lateness, 0.99) : 0;
             KvCacheSummary? kv = KvCacheSummary.Compute(measuredTraces);
-            state.Results.Add(VariantResults.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts, kv: kv));
+            TensorParallelSummary? parallel = TensorParallelSummary.Compute(measuredTraces);
+            state.Results.Add(VariantResults.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts, kv: kv, parallel: parallel));
             state.Records.AddRange(records);
             progress.Finish(Invariant($"{summary.Completed}/{summary.Measured} completed, {summary.Failed} failed; ttft p50 {summary.TtftMs.P50Ms:F0} ms, tpot p50 {summary.TpotMs.P50Ms:F1} ms, {summary.OutputTokensPerSecond:F1} output tok/s, {summary.RequestsPerSecond:F2} req/s, send lateness p99 {latenessP99:F1} ms"));
             return summary;

@@ -4,7 +4,7 @@ using Harness.Results;
 
 namespace Harness.Runner;
 
-/// <summary>Maps a variant's summary, memory, KV cache figures and validity verdicts onto the result-file record.</summary>
+/// <summary>Maps a variant's summary, memory, KV cache and tensor-parallel figures and validity verdicts onto the result-file record.</summary>
 internal static class VariantResults
 {
     public static VariantResult From(
@@ -16,7 +16,8 @@ internal static class VariantResults
         double latenessP99Ms,
         IReadOnlyList<EarlyStoppingVerdict> verdicts,
         string? error = null,
-        KvCacheSummary? kv = null)
+        KvCacheSummary? kv = null,
+        TensorParallelSummary? parallel = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         var metrics = new VariantMetrics(
@@ -36,7 +37,7 @@ internal static class VariantResults
             summary.Warmup,
             summary.DurationSeconds,
             ToPercentiles(summary.TpotInclFirstMs));
-        return new VariantResult(name, config, loadPoint, metrics, ToMemory(memory), latenessP99Ms, [.. verdicts.Select(ToValidity)], error, kv is null ? null : ToKv(kv));
+        return new VariantResult(name, config, loadPoint, metrics, ToMemory(memory), latenessP99Ms, [.. verdicts.Select(ToValidity)], error, kv is null ? null : ToKv(kv), TensorParallel: parallel is null ? null : ToTensorParallel(parallel));
     }
 
     /// <summary>A variant whose engine could not be built: no measurements, the reason in <see cref="VariantResult.Error"/>.</summary>
@@ -55,6 +56,23 @@ internal static class VariantResults
         ArgumentNullException.ThrowIfNull(k);
         return new(k.KvLayout, k.BlockSize, k.BytesPerToken, k.CapacityBytes, k.PeakUsedBytes, k.PeakAllocatedBytes, k.WastePercent, k.WastePercentAtPeak, k.Preemptions, k.PrefixCacheHitRate, k.Steps, k.MeanDecodeBatch);
     }
+
+    public static VariantTensorParallel ToTensorParallel(TensorParallelSummary p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return new(
+            p.Size,
+            p.Cores,
+            p.Vocabulary,
+            p.Oversubscribed,
+            [.. p.Ranks.Select(r => new TensorParallelRank(r.Rank, r.Threads, r.Heads, r.KvHeads, r.IntermediateColumns, r.VocabularyRows, r.WeightBytes, r.KvBytesPerToken))],
+            ToPhase(p.Decode),
+            ToPhase(p.Prefill));
+    }
+
+    private static TensorParallelPhase? ToPhase(TensorParallelPhaseSummary? s) => s is null
+        ? null
+        : new(s.Passes, s.Rows, s.WallMsPerPass, [.. s.Ranks.Select(r => new TensorParallelRankTimes(r.ComputeMs, r.CommunicationMs, r.IdleMs))], s.AllReducesPerPass, s.AllReduceBytesPerPass, s.GatherBytesPerPass, s.ImbalancePercent);
 
     private static VariantMemory ToMemory(EngineMemory? m) =>
         m is null ? new VariantMemory(0, 0, 0, 0) : new VariantMemory(m.WeightsBytes, m.KvCacheReservedBytes, m.KvCachePeakBytes, m.PeakRssBytes);

@@ -35,6 +35,21 @@ internal static class ChartStyle
         return plot;
     }
 
+    /// <summary>Names under the bottom axis at the given positions (one per bar or group of bars).</summary>
+    public static void CategoryTicks(Plot plot, double[] positions, string[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        plot.Axes.Bottom.SetTicks(positions, labels);
+
+        // Long or many names overlap when horizontal; tilt them and make room below the axis.
+        if (labels.Length > 4 || labels.Any(l => l.Length > 14))
+        {
+            plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 30 + (4 * Math.Min(40, labels.Max(l => l.Length)));
+        }
+    }
+
     /// <summary>A centred message for charts with nothing to plot, so an empty chart says why it is empty.</summary>
     public static void ShowMessage(Plot plot, string text)
     {

@@ -73,6 +73,13 @@ internal static class ReportCharts
             DrawAccuracy(runDir, result, BaseColor, Draw);
         }
 
+        // Drawn from result.json alone, so `report RUN_DIR` redraws it without the engine files.
+        List<VariantResult> parallel = [.. variants.Where(v => v.TensorParallel is not null)];
+        if (parallel.Count > 0)
+        {
+            Draw("tensor-parallel decode time", () => TensorParallelChart.Write(runDir, [.. parallel.Select(v => (v.Name, v.TensorParallel!.Decode))]));
+        }
+
         if (telemetry.Count > 0)
         {
             long origin = RunClock.Origin(records);

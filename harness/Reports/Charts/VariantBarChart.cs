@@ -36,15 +36,7 @@ internal static class VariantBarChart
         else
         {
             plot.Add.Bars(bars);
-            plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, values.Count).Select(i => (double)i)], [.. values.Select(v => v.Variant)]);
-
-            // Long or many names overlap when horizontal; tilt them and make room below the axis.
-            if (values.Count > 4 || values.Any(v => v.Variant.Length > 14))
-            {
-                plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
-                plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-                plot.Axes.Bottom.MinimumSize = 30 + (4 * Math.Min(40, values.Max(v => v.Variant.Length)));
-            }
+            ChartStyle.CategoryTicks(plot, [.. Enumerable.Range(0, values.Count).Select(i => (double)i)], [.. values.Select(v => v.Variant)]);
 
             // Bars grow from zero; the headroom keeps the value labels inside the plot.
             plot.Axes.SetLimits(-0.6, values.Count - 0.4, 0, max > 0 ? max * 1.15 : 1);

@@ -12,13 +12,12 @@ namespace Harness.Tests.Harness.Reports;
 /// its third token at +200 ms and recomputed from +300 to +400 ms before it decodes again. Its KV cache samples every
 /// 10 ms: used grows to 40 MiB, 48 MiB allocated, 64 MiB capacity.
 /// </summary>
-public sealed class RenderedTelemetryRun : IDisposable
+public sealed class RenderedTelemetryRun : RenderedReport
 {
     public const long MiB = 1 << 20;
 
     public RenderedTelemetryRun()
     {
-        Directory = Path.Combine(Path.GetTempPath(), "harness-report-tests", Guid.NewGuid().ToString("N"));
         (List<RequestRecord> paged, VariantTelemetry telemetry) = Paged();
         List<RequestRecord> plain = Synthetic("plain", 12, prefillMs: 40, tpotMs: 20, tokens: 6, seed: 4);
         RunResult built = new RunBuilder().Add("paged", paged).Add("plain", plain).Build();
@@ -26,12 +25,8 @@ public sealed class RenderedTelemetryRun : IDisposable
         Result = built with { Variants = [built.Variants[0] with { Kv = Kv }, built.Variants[1]] };
         Records = [.. paged, .. plain];
         Telemetry = telemetry;
-        Written = RunReport.WriteAll(Directory, Result, Records, [telemetry]);
-        Markdown = File.ReadAllText(System.IO.Path.Combine(Directory, "report.md"));
-        Html = File.ReadAllText(System.IO.Path.Combine(Directory, "index.html"));
+        Render(Result, Records, [telemetry]);
     }
-
-    public string Directory { get; }
 
     internal RunResult Result { get; }
 
@@ -40,22 +35,6 @@ public sealed class RenderedTelemetryRun : IDisposable
     internal IReadOnlyList<RequestRecord> Records { get; }
 
     internal VariantTelemetry Telemetry { get; }
-
-    public IReadOnlyList<string> Written { get; }
-
-    public string Markdown { get; }
-
-    public string Html { get; }
-
-    public string Chart(string name) => System.IO.Path.Combine(Directory, "charts", name);
-
-    public void Dispose()
-    {
-        if (System.IO.Directory.Exists(Directory))
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-    }
 
     /// <summary>Requests and the engine events that explain them: prefill 1020-1060 ms after scheduling, then one decode step per 20 ms.</summary>
     internal static (List<RequestRecord> Records, VariantTelemetry Telemetry) Paged()

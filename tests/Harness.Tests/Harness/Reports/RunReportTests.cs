@@ -57,6 +57,15 @@ public sealed partial class RunReportTests(RenderedRun run) : IClassFixture<Rend
     }
 
     [Fact]
+    public void ARunWithoutTensorParallelProfilesHasNoSectionChartOrWarningForIt()
+    {
+        Assert.DoesNotContain("Tensor parallelism", run.Markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("Tensor parallelism", run.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("the cost of the split", run.Markdown, StringComparison.Ordinal);
+        Assert.False(File.Exists(run.Chart("tensor_parallel_decode.png")));
+    }
+
+    [Fact]
     public void CdfLinesUseOneColourPerVariant()
     {
         using SKBitmap bmp = Pixels.Load(run.Chart("ttft_cdf.png"));

@@ -3,6 +3,7 @@ using Harness.Engines;
 using Harness.Metrics;
 using Harness.Results;
 using Harness.Tests.Engines.Checkpoints;
+using Harness.Tests.Harness.Reports;
 
 namespace Harness.Tests.Harness.Results;
 
@@ -225,6 +226,78 @@ public sealed class ResultStoreTests
         Assert.Equal(kv, back.Result.Variants[0].Kv);
         Assert.Null(back.Result.Variants[1].Kv);
         Assert.Equal(1, back.Result.SchemaVersion);
+    }
+
+    [Fact]
+    public void TensorParallelFiguresAreWrittenAsASnakeCaseObjectAndReadBack()
+    {
+        using var dir = new TempDir();
+        RunResult plain = SampleRuns.Result(["tp2", "plain"]);
+        var prefill = new TensorParallelPhase(4, 128, 80, [new(60, 5, 15), new(50, 5, 25)], 25, 819_200, 0, 100 * 5.0 / 60);
+        VariantTensorParallel tp = TensorParallelTestData.Profile(2, 2, 25, prefill);
+        RunResult result = plain with { Variants = [plain.Variants[0] with { TensorParallel = tp }, plain.Variants[1]] };
+        ResultStore.Write(dir.Path, result, []);
+        string json = File.ReadAllText(dir.File(ResultStore.ResultFile));
+
+        using (JsonDocument doc = JsonDocument.Parse(json))
+        {
+            JsonElement written = doc.RootElement.GetProperty("variants")[0].GetProperty("tensor_parallel");
+            Assert.Equal(["size", "cores", "vocabulary", "oversubscribed", "ranks", "decode", "prefill"], written.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(
+                ["rank", "threads", "heads", "kv_heads", "intermediate_columns", "vocabulary_rows", "weight_bytes", "kv_bytes_per_token"],
+                written.GetProperty("ranks")[0].EnumerateObject().Select(p => p.Name));
+            JsonElement decode = written.GetProperty("decode");
+            Assert.Equal(
+                ["passes", "rows", "wall_ms_per_pass", "ranks", "all_reduces_per_pass", "all_reduce_bytes_per_pass", "gather_bytes_per_pass", "imbalance_percent"],
+                decode.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["compute_ms_per_pass", "communication_ms_per_pass", "idle_ms_per_pass"], decode.GetProperty("ranks")[1].EnumerateObject().Select(p => p.Name));
+            Assert.Equal(16.25, decode.GetProperty("ranks")[1].GetProperty("compute_ms_per_pass").GetDouble(), 12);
+            Assert.Equal(5, written.GetProperty("ranks")[0].GetProperty("heads").GetInt32());
+            Assert.Equal(128, written.GetProperty("prefill").GetProperty("rows").GetInt64());
+
+            // A variant whose engine reported no profile has no tensor_parallel object at all, as before it existed.
+            Assert.False(doc.RootElement.GetProperty("variants")[1].TryGetProperty("tensor_parallel", out _));
+        }
+
+        RunData back = ResultStore.Load(dir.Path);
+        Assert.Equal(JsonSerializer.Serialize(result, ResultJson.Options), JsonSerializer.Serialize(back.Result, ResultJson.Options));
+        VariantTensorParallel read = back.Result.Variants[0].TensorParallel!;
+        Assert.Equal(tp.Ranks, read.Ranks);
+        Assert.Equal(tp.Decode!.Ranks, read.Decode!.Ranks);
+        Assert.Equal(prefill.Ranks, read.Prefill!.Ranks);
+        Assert.Equal(20.0 / 3, read.Decode.ImbalancePercent!.Value, 12);
+        Assert.Null(back.Result.Variants[1].TensorParallel);
+        Assert.Equal(1, back.Result.SchemaVersion);
+    }
+
+    [Fact]
+    public void APhaseThatNeverRanIsWrittenAsNullAndReadBack()
+    {
+        using var dir = new TempDir();
+        RunResult plain = SampleRuns.Result(["tp1"]);
+        ResultStore.Write(dir.Path, plain with { Variants = [plain.Variants[0] with { TensorParallel = TensorParallelTestData.Profile(1, 2, 40) }] }, []);
+
+        using (JsonDocument doc = JsonDocument.Parse(File.ReadAllText(dir.File(ResultStore.ResultFile))))
+        {
+            Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("variants")[0].GetProperty("tensor_parallel").GetProperty("prefill").ValueKind);
+        }
+
+        VariantTensorParallel back = ResultStore.Load(dir.Path).Result.Variants[0].TensorParallel!;
+        Assert.Null(back.Prefill);
+        Assert.Equal(40.0, back.Decode!.WallMsPerPass);
+    }
+
+    [Theory]
+    [InlineData("results/examples/quickstart")]
+    [InlineData("results/examples/batching")]
+    [InlineData("results/examples/precision")]
+    [InlineData("results/baselines/nightly")]
+    public void CommittedRunsFromBeforeTensorParallelismStillLoad(string runDir)
+    {
+        RunData run = ResultStore.Load(RepositoryFiles.Path(runDir));
+
+        Assert.NotEmpty(run.Result.Variants);
+        Assert.All(run.Result.Variants, v => Assert.Null(v.TensorParallel));
     }
 
     [Theory]

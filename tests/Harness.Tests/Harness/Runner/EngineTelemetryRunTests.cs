@@ -112,6 +112,44 @@ public sealed class EngineTelemetryRunTests
     }
 
     [Fact]
+    public async Task TensorParallelProfilesOfTheMeasuredRunsAreAddedUpWithoutWarmup()
+    {
+        // Every drain reports 6 decode steps of 3 rows in 0.12 s. Four drains per variant (before the run, after the
+        // warm-up, after each of 2 repetitions): only the repetitions' two count, so 12 steps at 20 ms each.
+        var profile = new TensorParallelProfile(
+            2,
+            2,
+            "vocab-parallel",
+            [new RankShardInfo(0, 1, 5, 2, 768, 24576, 1000, 40), new RankShardInfo(1, 1, 4, 2, 768, 24576, 900, 40)],
+            new ParallelPhaseTimes(6, 18, 0.12, [new RankTimes(0.09, 0.006, 0.024), new RankTimes(0.072, 0.006, 0.042)], 30, 61_440, 12_288),
+            ParallelPhaseTimes.Empty(2));
+        using var dir = new TempDir();
+        string runDir = Path.Combine(dir.Path, "run");
+        RunOutcome outcome = await Run(o => new TelemetryFakeEngine(new FakeEngine(o)) { Parallel = profile });
+
+        Assert.Null(RunDirectory.Write(runDir, outcome, TextWriter.Null));
+
+        foreach (VariantResult v in ResultStore.Load(runDir).Result.Variants)
+        {
+            VariantTensorParallel tp = Assert.IsType<VariantTensorParallel>(v.TensorParallel);
+            Assert.Equal((2, 2, false), (tp.Size, tp.Cores, tp.Oversubscribed));
+            Assert.Equal([5, 4], tp.Ranks.Select(r => r.Heads));
+            Assert.Equal((12L, 36L), (tp.Decode!.Passes, tp.Decode.Rows));
+            Assert.Equal(20.0, tp.Decode.WallMsPerPass, 9);
+            Assert.Equal(15.0, tp.Decode.Ranks[0].ComputeMsPerPass, 9);
+            Assert.Equal(7.0, tp.Decode.Ranks[1].IdleMsPerPass, 9);
+            Assert.Equal(5.0, tp.Decode.AllReducesPerPass, 9);
+
+            // Compute 15 and 12 ms a step: (15 - 13.5) / 15.
+            Assert.Equal(10.0, tp.Decode.ImbalancePercent!.Value, 9);
+            Assert.Null(tp.Prefill);
+        }
+
+        Assert.Contains("## Tensor parallelism", File.ReadAllText(Path.Combine(runDir, "report.md")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(runDir, "charts", "tensor_parallel_decode.png")));
+    }
+
+    [Fact]
     public async Task APlainEngineWritesNoEngineFilesAndNoKvObject()
     {
         RunOutcome outcome = await Run(o => new FakeEngine(o));
@@ -125,6 +163,7 @@ public sealed class EngineTelemetryRunTests
         Assert.False(File.Exists(Path.Combine(runDir, ResultStore.EngineEventsFile)));
         Assert.False(File.Exists(Path.Combine(runDir, ResultStore.EngineStepsFile)));
         Assert.DoesNotContain("\"kv\"", File.ReadAllText(Path.Combine(runDir, ResultStore.ResultFile)), StringComparison.Ordinal);
+        Assert.DoesNotContain("tensor_parallel", File.ReadAllText(Path.Combine(runDir, ResultStore.ResultFile)), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(runDir, "charts", "kv_cache.png")));
         Assert.DoesNotContain("KV cache and scheduler", File.ReadAllText(Path.Combine(runDir, "report.md")), StringComparison.Ordinal);
         Assert.Empty(ResultStore.Load(runDir).Telemetry);

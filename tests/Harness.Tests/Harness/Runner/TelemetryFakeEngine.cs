@@ -36,6 +36,9 @@ internal sealed class TelemetryFakeEngine : IInferenceEngine, IEngineTelemetry
 
     public int Drains => Volatile.Read(ref _drains);
 
+    /// <summary>A tensor-parallel profile every drain returns as its delta, or null for an unsplit engine.</summary>
+    public TensorParallelProfile? Parallel { get; init; }
+
     public EngineCapabilities Capabilities => _inner.Capabilities;
 
     public EngineOptions Options => _inner.Options;
@@ -53,7 +56,7 @@ internal sealed class TelemetryFakeEngine : IInferenceEngine, IEngineTelemetry
         lock (_lock)
         {
             Interlocked.Increment(ref _drains);
-            var trace = new EngineTrace("contiguous", Slot, BytesPerToken, Slot, _events, _steps, _hits, _misses);
+            var trace = new EngineTrace("contiguous", Slot, BytesPerToken, Slot, _events, _steps, _hits, _misses, Parallel);
             _events = [];
             _steps = [];
             _hits = 0;
