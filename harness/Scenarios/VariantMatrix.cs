@@ -1,6 +1,10 @@
 namespace Harness.Scenarios;
 
-/// <summary>Expands an engine matrix into its variants, in the order the options and values are listed.</summary>
+/// <summary>
+/// Expands an engine matrix into its variants, in the order the options and values are listed. A variant is named by
+/// its values of the options that vary, joined by '-'; a number is prefixed by its option's name ("tp2", "max_batch8"),
+/// since a bare number does not say what it counts.
+/// </summary>
 internal static class VariantMatrix
 {
     public static IReadOnlyList<EngineVariant> Expand(EngineSpec engine)
@@ -13,7 +17,10 @@ internal static class VariantMatrix
 
         string[] varying = [.. engine.Matrix.Where(m => m.Value.Count > 1).Select(m => m.Key)];
         return [.. combos.Select(c => new EngineVariant(
-            varying.Length == 0 ? "default" : string.Join('-', varying.Select(k => c[k])),
+            varying.Length == 0 ? "default" : string.Join('-', varying.Select(k => Label(k, c[k]))),
             c))];
     }
+
+    private static string Label(string option, string value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _) ? option + value : value;
 }
