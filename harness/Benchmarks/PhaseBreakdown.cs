@@ -1,12 +1,13 @@
 using Harness.Engines;
+using Harness.Metrics;
 
 namespace Harness.Benchmarks;
 
 /// <summary>
 /// Where one phase's passes spent their time, per pass: the wall time, each rank's compute, communication and idle,
-/// and the all-reduce traffic. Each figure is the median over repetitions of that repetition's mean per pass, so one
-/// repetition disturbed by the machine moves it as little as it moves the speeds. Imbalance is the slowest rank's
-/// compute over the mean rank's, minus one.
+/// and the all-reduce traffic. Each figure is the median over repetitions of that repetition's
+/// <see cref="TensorParallelPhaseSummary"/> (means per pass), so one repetition disturbed by the machine moves it as
+/// little as it moves the speeds.
 /// </summary>
 internal sealed record PhaseBreakdown(
     long Passes,
@@ -16,35 +17,33 @@ internal sealed record PhaseBreakdown(
     double[] IdleMs,
     double AllReduces,
     double AllReduceKiB,
-    double GatherKiB)
+    double GatherKiB,
+    double ImbalancePercent)
 {
     public double MeanComputeMs => ComputeMs.Average();
 
     public double MaxComputeMs => ComputeMs.Max();
 
-    public double ImbalancePercent => MeanComputeMs > 0 ? ((MaxComputeMs / MeanComputeMs) - 1) * 100 : 0;
-
     /// <param name="repetitions">One phase's totals per repetition.</param>
     public static PhaseBreakdown Of(IEnumerable<ParallelPhaseTimes> repetitions)
     {
-        ParallelPhaseTimes[] reps = [.. repetitions.Where(p => p.Passes > 0)];
+        TensorParallelPhaseSummary[] reps = [.. repetitions.Select(p => TensorParallelPhaseSummary.Add([p])).OfType<TensorParallelPhaseSummary>()];
         if (reps.Length == 0)
         {
-            return new PhaseBreakdown(0, double.NaN, [double.NaN], [double.NaN], [double.NaN], 0, 0, 0);
+            return new PhaseBreakdown(0, double.NaN, [double.NaN], [double.NaN], [double.NaN], 0, 0, 0, double.NaN);
         }
 
-        int ranks = reps[0].Ranks.Count;
-        double Median(Func<ParallelPhaseTimes, double> perRep) => SampleMedian.Of(reps.Select(perRep));
-        double Ms(ParallelPhaseTimes p, double seconds) => seconds * 1000 / p.Passes;
-        double[] Rank(Func<RankTimes, double> part) => [.. Enumerable.Range(0, ranks).Select(r => Median(p => Ms(p, part(p.Ranks[r]))))];
+        double Median(Func<TensorParallelPhaseSummary, double> figure) => SampleMedian.Of(reps.Select(figure));
+        double[] Rank(Func<RankPassTimes, double> part) => [.. Enumerable.Range(0, reps[0].Ranks.Count).Select(r => Median(p => part(p.Ranks[r])))];
         return new PhaseBreakdown(
             reps.Sum(p => p.Passes),
-            Median(p => Ms(p, p.WallSeconds)),
-            Rank(t => t.ComputeSeconds),
-            Rank(t => t.CommunicationSeconds),
-            Rank(t => t.IdleSeconds),
-            Median(p => (double)p.AllReduces / p.Passes),
-            Median(p => p.AllReduceBytes / 1024.0 / p.Passes),
-            Median(p => p.GatherBytes / 1024.0 / p.Passes));
+            Median(p => p.WallMsPerPass),
+            Rank(t => t.ComputeMs),
+            Rank(t => t.CommunicationMs),
+            Rank(t => t.IdleMs),
+            Median(p => p.AllReducesPerPass),
+            Median(p => p.AllReduceBytesPerPass / 1024),
+            Median(p => p.GatherBytesPerPass / 1024),
+            Median(p => p.ImbalancePercent ?? 0));
     }
 }

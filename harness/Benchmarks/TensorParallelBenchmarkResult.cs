@@ -60,7 +60,7 @@ internal sealed record TensorParallelBenchmarkResult(
     private void AppendBreakdown(StringBuilder sb, IFormatProvider c, string title, Func<TensorParallelBenchmarkRow, PhaseBreakdown> phase)
     {
         sb.AppendLine();
-        sb.AppendLine(c, $"{title}: wall time, each rank's compute (mean over ranks and slowest), communication (summing partials, copying logits) and idle (waiting at collectives), in ms; imbalance = slowest rank's compute / mean − 1.");
+        sb.AppendLine(c, $"{title}: wall time, each rank's compute (mean over ranks and slowest), communication (summing partials, copying logits) and idle (waiting at collectives), in ms; imbalance = (slowest − mean compute) / slowest.");
         sb.AppendLine();
         sb.AppendLine("| tp | wall ms | compute ms mean / max | communication ms | idle ms | imbalance | all-reduces | KiB all-reduced | KiB of logits gathered |");
         sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -33,6 +33,9 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     private readonly int cores;
     private GCHandle self;
 
+    // The first failure of a rank in the current pass (the other ranks then fail too, released from their collective).
+    private Exception? rankFailure;
+
     /// <param name="threads">Cores for the whole decoder; each rank gets an even share (at least one thread).</param>
     /// <param name="maxBatch">Most rows (sequences, or positions being recomputed) one <see cref="Forward"/> takes.</param>
     /// <param name="tensorParallel">Ranks to split the model over.</param>
@@ -230,7 +233,16 @@ public sealed unsafe class KernelDecoder : IDecodeStep
             }
             else
             {
-                rankThreads.ParallelFor(Size, 1, new RankPass(GCHandle.ToIntPtr(self)));
+                rankFailure = null;
+                try
+                {
+                    rankThreads.ParallelFor(Size, 1, new RankPass(GCHandle.ToIntPtr(self)));
+                }
+                catch (Exception) when (rankFailure is not null)
+                {
+                    // Report the rank that failed, not a rank that was released from waiting for it.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(rankFailure);
+                }
             }
 
             step.Logits = null;
@@ -258,9 +270,14 @@ public sealed unsafe class KernelDecoder : IDecodeStep
         {
             ranks[rank].Run(step, ref clocks[rank]);
         }
-        catch
+        catch (Exception ex)
         {
             // The other ranks may be waiting for this one at a collective.
+            if (ex is not OperationCanceledException)
+            {
+                Interlocked.CompareExchange(ref rankFailure, ex, null);
+            }
+
             group?.Fail();
             throw;
         }

@@ -50,7 +50,17 @@ public sealed class LlamaModel : IDisposable
         torchForward = new TorchForward(weights, Rope, kernelLinear);
         if (decodePath == DecodePath.Kernels)
         {
-            kernels = (kernelDecoder ?? throw new EngineException("the kernel decode path needs a kernel decoder")).Create(this);
+            try
+            {
+                kernels = (kernelDecoder ?? throw new EngineException("the kernel decode path needs a kernel decoder")).Create(this);
+            }
+            catch
+            {
+                // A split the model cannot take fails here; what was built so far is the model's to free.
+                kernelLinear?.Dispose();
+                Rope.Dispose();
+                throw;
+            }
         }
     }
 
