@@ -39,7 +39,7 @@ public sealed class BatchingEquivalenceTests
             expected = [];
             foreach (GenerationRequest r in requests)
             {
-                expected[r.Id] = await Collect(single, r);
+                expected[r.Id] = await EngineOutputs.Collect(single, r);
             }
         }
 
@@ -47,7 +47,7 @@ public sealed class BatchingEquivalenceTests
         Task<int[]>[] runs = [.. requests.Select(async (r, i) =>
         {
             await Task.Delay(delaysMs[i]);
-            return await Collect(batched, r);
+            return await EngineOutputs.Collect(batched, r);
         })];
         int[][] actual = await Task.WhenAll(runs);
 
@@ -99,7 +99,7 @@ public sealed class BatchingEquivalenceTests
         int[][] actual = await Task.WhenAll(requests.Select(async (r, i) =>
         {
             await Task.Delay(delaysMs[i]);
-            return await Collect(paged, r);
+            return await EngineOutputs.Collect(paged, r);
         }));
 
         for (int i = 0; i < requests.Length; i++)
@@ -142,7 +142,7 @@ public sealed class BatchingEquivalenceTests
         var actual = new List<int[]>();
         foreach (GenerationRequest r in requests)
         {
-            actual.Add(await Collect(cached, r));
+            actual.Add(await EngineOutputs.Collect(cached, r));
         }
 
         for (int i = 0; i < requests.Length; i++)
@@ -175,7 +175,7 @@ public sealed class BatchingEquivalenceTests
             ["kv_layout"] = layout,
             ["kv_budget_bytes"] = $"{3 * 256 * BytesPerToken}",
         });
-        await Task.WhenAll(requests.Select(r => Collect(engine, r)));
+        await Task.WhenAll(requests.Select(r => EngineOutputs.Collect(engine, r)));
 
         int mostRunning = engine.Drain().Steps.Max(s => s.Running);
         Assert.InRange(mostRunning, expectedMin, expectedMax);
@@ -207,20 +207,9 @@ public sealed class BatchingEquivalenceTests
         var expected = new Dictionary<string, int[]>();
         foreach (GenerationRequest r in requests)
         {
-            expected[r.Id] = await Collect(single, r);
+            expected[r.Id] = await EngineOutputs.Collect(single, r);
         }
 
         return expected;
-    }
-
-    private static async Task<int[]> Collect(LlamaEngine engine, GenerationRequest request)
-    {
-        var ids = new List<int>();
-        await foreach (TokenEvent t in engine.GenerateAsync(request))
-        {
-            ids.Add(t.TokenId);
-        }
-
-        return [.. ids];
     }
 }

@@ -1,6 +1,7 @@
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Model;
+using Harness.Tests.Engines.Llama;
 
 namespace Harness.Tests.Engines.Parallel;
 
@@ -54,7 +55,7 @@ public sealed class TensorParallelEngineTests
         {
             foreach (GenerationRequest r in requests)
             {
-                expected[r.Id] = await Collect(single, r);
+                expected[r.Id] = await EngineOutputs.Collect(single, r);
             }
         }
 
@@ -65,7 +66,7 @@ public sealed class TensorParallelEngineTests
         }
 
         using LlamaEngine split = Stories(baseline with { Batching = batching, MaxBatch = batching == "none" ? 1 : 4, TensorParallel = size, Extra = extra });
-        int[][] actual = await Task.WhenAll(requests.Select(r => Collect(split, r)));
+        int[][] actual = await Task.WhenAll(requests.Select(r => EngineOutputs.Collect(split, r)));
         for (int i = 0; i < requests.Length; i++)
         {
             Assert.Equal(expected[requests[i].Id], actual[i]);
@@ -110,16 +111,5 @@ public sealed class TensorParallelEngineTests
     {
         var e = Assert.Throws<EngineException>(() => Stories(new EngineOptions(Precision: precision, TensorParallel: size, Threads: 2, MaxContext: 64)));
         Assert.Equal(message, e.Message);
-    }
-
-    private static async Task<int[]> Collect(LlamaEngine engine, GenerationRequest request)
-    {
-        var ids = new List<int>();
-        await foreach (TokenEvent t in engine.GenerateAsync(request))
-        {
-            ids.Add(t.TokenId);
-        }
-
-        return [.. ids];
     }
 }
