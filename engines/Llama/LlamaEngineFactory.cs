@@ -127,17 +127,8 @@ public static class LlamaEngineFactory
     // through libtorch unless asked (to compare sizes on the same prefill path).
     private static PrefillPath ParsePrefillPath(EngineOptions options, DecodePath decode)
     {
-        if (options.TensorParallel < 1)
-        {
-            throw new EngineException($"tensor-parallel size must be at least 1, got {options.TensorParallel}");
-        }
-
+        CheckTensorParallel(options, decode);
         bool split = options.TensorParallel > 1;
-        if (split && decode != DecodePath.Kernels)
-        {
-            throw new EngineException($"tensor-parallel size {options.TensorParallel} runs through the kernel decoder; decode: torch is the unsplit libtorch baseline");
-        }
-
         string? name = options.Extra?.GetValueOrDefault("prefill");
         PrefillPath path = name switch
         {
@@ -157,6 +148,20 @@ public static class LlamaEngineFactory
         }
 
         return path;
+    }
+
+    // The size alone and with the decode path; whether the model can be split that way is known once it is loaded.
+    private static void CheckTensorParallel(EngineOptions options, DecodePath decode)
+    {
+        if (options.TensorParallel < 1)
+        {
+            throw new EngineException($"tensor-parallel size must be at least 1, got {options.TensorParallel}");
+        }
+
+        if (options.TensorParallel > 1 && decode != DecodePath.Kernels)
+        {
+            throw new EngineException($"tensor-parallel size {options.TensorParallel} runs through the kernel decoder; decode: torch is the unsplit libtorch baseline");
+        }
     }
 
     private static DecodePath ParseDecodePath(EngineOptions options)
