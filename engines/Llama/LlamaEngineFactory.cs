@@ -1,5 +1,6 @@
 using Harness.Engines.Llama.Batching;
 using Harness.Engines.Llama.Checkpoints;
+using Harness.Engines.Llama.Compression;
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Tokenization;
@@ -20,7 +21,7 @@ public static class LlamaEngineFactory
 
     /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
     public static IReadOnlyList<string> ExtraOptions { get; } =
-        ["decode", "prefill", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", .. Int4Options.OptionNames];
+        ["decode", "prefill", "prune", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", .. Int4Options.OptionNames];
 
     /// <summary>
     /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
@@ -44,6 +45,7 @@ public static class LlamaEngineFactory
         }
 
         Int4Options.Parse(options.Extra);
+        PruneOptions.Parse(options.Extra?.GetValueOrDefault("prune"));
         ParsePrefillPath(options, decode);
         ServingOptions serving = ServingOptions.Parse(options);
         serving.CheckAgainst(attention, decode);
@@ -62,7 +64,8 @@ public static class LlamaEngineFactory
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, Int4Options.Parse(options.Extra));
+        PruneOptions? prune = PruneOptions.Parse(options.Extra?.GetValueOrDefault("prune"));
+        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, Int4Options.Parse(options.Extra), prune);
         LlamaConfig config = weights.Config;
 
         if (options.MaxContext > config.MaxPositions)
@@ -101,12 +104,18 @@ public static class LlamaEngineFactory
     /// <see cref="SavedModel"/> taken as stored, which must already be in that precision. Synthetic: the engine uses GPT-2
     /// BPE folded into the vocabulary (presets, and models saved from them).
     /// </summary>
-    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(ModelSpec spec, Precision precision, Int4Options? int4 = null)
+    /// <param name="prune">Prune the checkpoint's decoder matrices before converting (see <see cref="PrunedCheckpoint"/>).</param>
+    public static (LlamaWeights Weights, string? TokenizerJsonPath, bool Synthetic) LoadWeights(ModelSpec spec, Precision precision, Int4Options? int4 = null, PruneOptions? prune = null)
     {
         int4 ??= Int4Options.Default;
         TorchRuntime.EnsureInitialized();
         if (spec.Kind == ModelSpecKind.HuggingFace && SavedModel.IsSaved(spec.Location))
         {
+            if (prune is not null)
+            {
+                throw new EngineException($"{spec}: a saved model is loaded as stored; prune the original checkpoint instead");
+            }
+
             (LlamaWeights saved, string? tokenizer, bool synthetic) = SavedModel.Read(spec.Location);
             if (saved.Precision != precision || (precision == Precision.Int4 && saved.GroupSize != int4.GroupSize))
             {
@@ -120,7 +129,10 @@ public static class LlamaEngineFactory
 
         using LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec);
         checkpoint.Validate();
-        return (LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, int4), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
+        LlamaWeights weights = prune is null
+            ? LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, int4)
+            : PrunedCheckpoint.Build(checkpoint.Config, checkpoint.TryGet, precision, int4, prune);
+        return (weights, checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
     }
 
     // Tensor parallelism runs through the kernel decoder, so a split model prefills there too; an unsplit one prefills

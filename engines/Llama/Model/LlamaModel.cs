@@ -181,6 +181,13 @@ public sealed class LlamaModel : IDisposable
         return torchForward.Forward(ids, cache, Attention, allLogits: true);
     }
 
+    /// <summary>Runs a sequence through libtorch (from an empty cache) so <paramref name="observer"/> sees every matrix's input.</summary>
+    public void Observe(ReadOnlySpan<int> ids, Compression.IActivationObserver observer)
+    {
+        using var cache = new KvCache(Config, ids.Length);
+        using Tensor logits = torchForward.Forward(ids, cache, Attention, observer: observer);
+    }
+
     public void Dispose()
     {
         kernels?.Dispose();

@@ -34,7 +34,8 @@ public sealed class TorchForward
     /// to the cache, and returns fp32 logits: [T, vocab] when <paramref name="allLogits"/>, else [vocab] for the last
     /// position.
     /// </summary>
-    public Tensor Forward(ReadOnlySpan<int> ids, KvCache cache, AttentionKind attention, bool allLogits = false)
+    /// <param name="observer">Sees the input of every layer's matrix products (calibration for pruning); null in serving.</param>
+    public Tensor Forward(ReadOnlySpan<int> ids, KvCache cache, AttentionKind attention, bool allLogits = false, Compression.IActivationObserver? observer = null)
     {
         int start = cache.Length;
         int t = ids.Length;
@@ -56,6 +57,7 @@ public sealed class TorchForward
         {
             LayerWeights w = weights.Layers[layer];
             Tensor h = RmsNorm(x, w.AttentionNorm);
+            observer?.Observe(layer, Compression.ActivationSite.Attention, h);
             Tensor qkv = Linear(h, w.Qkv, w.QkvBias, w.QkvScale);
             Tensor qh = rope.Apply(qkv.narrow(-1, 0, q).view(1, t, config.NumHeads, hd), start);
             Tensor kh = rope.Apply(qkv.narrow(-1, q, kv).view(1, t, config.NumKvHeads, hd), start);
@@ -74,13 +76,17 @@ public sealed class TorchForward
                 ? FusedAttention(qt, keys, values, start)
                 : UnfusedAttention(qt, keys, values, start);
 
-            Tensor o = Linear(attn.transpose(1, 2).reshape(1, t, q), w.Output, scales: w.OutputScale);
+            Tensor heads = attn.transpose(1, 2).reshape(1, t, q);
+            observer?.Observe(layer, Compression.ActivationSite.Output, heads);
+            Tensor o = Linear(heads, w.Output, scales: w.OutputScale);
             x = x + o;
 
             Tensor h2 = RmsNorm(x, w.MlpNorm);
+            observer?.Observe(layer, Compression.ActivationSite.Mlp, h2);
             Tensor gateUp = Linear(h2, w.GateUp, scales: w.GateUpScale);
             int inner = config.IntermediateSize;
             Tensor act = F.silu(gateUp.narrow(-1, 0, inner)) * gateUp.narrow(-1, inner, inner);
+            observer?.Observe(layer, Compression.ActivationSite.Down, act);
             x = x + Linear(act, w.Down, scales: w.DownScale);
         }
 
