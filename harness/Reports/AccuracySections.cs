@@ -6,7 +6,7 @@ namespace Harness.Reports;
 
 /// <summary>
 /// The report's accuracy sections, present only when the run measured accuracy: every figure with its interval and
-/// what it was measured against, then the precision comparison (size, speed and accuracy side by side) with its charts.
+/// what it was measured against, then the compression comparison (size, speed and accuracy side by side) with its charts.
 /// </summary>
 internal static class AccuracySections
 {
@@ -49,15 +49,15 @@ internal static class AccuracySections
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(charts);
-        IReadOnlyList<PrecisionRow> rows = PrecisionComparison.Rows(result);
+        IReadOnlyList<CompressionRow> rows = CompressionComparison.Rows(result);
         string reference = result.Accuracy?.Reference ?? "the reference";
         var blocks = new List<ReportBlock>
         {
             ReportBuilder.Table(
-                ["variant", "precision", "weights (MiB)", $"size vs {reference}", "decode tok/s", "TPOT p50 (ms)", $"speedup vs {reference}", "KL mean", "top-1 agreement", "greedy match (tokens)", "perplexity", "exact match"],
+                ["variant", "model", "weights (MiB)", $"size vs {reference}", "decode tok/s", "TPOT p50 (ms)", $"speedup vs {reference}", "KL mean", "top-1 agreement", "greedy match (tokens)", "perplexity", "exact match"],
                 rows.Select(r => ReportBuilder.Row(
                     r.Variant,
-                    r.Precision,
+                    r.Compression,
                     ReportFormat.MiB(r.WeightsBytes),
                     ReportFormat.Ratio(r.SizeRatio),
                     ReportFormat.Rate(r.DecodeTokensPerS),
@@ -72,7 +72,7 @@ internal static class AccuracySections
             new TextBlock("Decode tok/s is one sequence's decode speed under this run's load, 1000 / TPOT p50 (first token excluded); speedup is the reference's TPOT p50 over the variant's (n/a when the reference is not a variant of this run). Weights are as the engine holds them. Accuracy figures as in the table above."),
         };
         blocks.AddRange(charts.Select(c => (ReportBlock)new ChartBlock(c)));
-        return new ReportSection("Precision comparison", blocks);
+        return new ReportSection("Compression comparison", blocks);
     }
 
     private static string Options(IReadOnlyDictionary<string, string> config) =>

@@ -22,7 +22,7 @@ internal static class TensorParallelScaling
         {
             VariantResult? partner = baselines.FirstOrDefault(b => b.LoadPoint == v.LoadPoint && SameOtherOptions(b.Config, v.Config));
             double? ms = DecodeMsPerStep(v);
-            double? tpot = PrecisionComparison.TpotP50(v);
+            double? tpot = CompressionComparison.TpotP50(v);
             return new TensorParallelScalingRow(
                 v.Name,
                 Size(v),
@@ -30,7 +30,7 @@ internal static class TensorParallelScaling
                 ms,
                 partner is null ? null : DecodeMsPerStep(partner) / ms,
                 tpot,
-                partner is null ? null : PrecisionComparison.TpotP50(partner) / tpot);
+                partner is null ? null : CompressionComparison.TpotP50(partner) / tpot);
         })];
     }
 

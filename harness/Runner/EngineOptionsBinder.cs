@@ -6,11 +6,22 @@ namespace Harness.Runner;
 /// <summary>
 /// Turns one variant's option map (matrix values plus <c>engine.options</c>) into <see cref="EngineOptions"/>. Known
 /// keys are typed and checked here so a typo fails before any model is built; unknown keys travel in
-/// <see cref="EngineOptions.Extra"/> for the engine to interpret (e.g. <c>decode</c>).
+/// <see cref="EngineOptions.Extra"/> for the engine to interpret (e.g. <c>decode</c>). <c>model</c> is the runner's:
+/// a variant that sets it is built from that model instead of the scenario's (a teacher beside its distilled student).
 /// </summary>
 internal static class EngineOptionsBinder
 {
-    public static IReadOnlyList<string> KnownKeys { get; } = ["precision", "attention", "batching", "max_batch", "tp", "tensor_parallel", "threads", "device", "max_context"];
+    /// <summary>The variant key that names a model of its own.</summary>
+    public const string ModelKey = "model";
+
+    public static IReadOnlyList<string> KnownKeys { get; } = ["precision", "attention", "batching", "max_batch", "tp", "tensor_parallel", "threads", "device", "max_context", ModelKey];
+
+    /// <summary>The model a variant is built from: its own <c>model</c>, else the scenario's.</summary>
+    public static string ModelOf(IReadOnlyDictionary<string, string> config, string scenarioModel)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.TryGetValue(ModelKey, out string? model) && model.Trim().Length > 0 ? model.Trim() : scenarioModel;
+    }
 
     /// <param name="config">The variant's options by scenario key.</param>
     /// <param name="capabilities">When given, precision and attention must be names the engine lists.</param>

@@ -86,7 +86,7 @@ internal sealed class ScenarioRunner
         // The reference outputs come first, once, so every variant is measured against the same ones.
         AccuracySession? accuracy = accuracyPlan is null
             ? null
-            : await AccuracySession.StartAsync(accuracyPlan, _scenario.Model, build, capabilities, _options.Progress, cancellationToken).ConfigureAwait(false);
+            : await AccuracySession.StartAsync(accuracyPlan, EngineOptionsBinder.ModelOf(accuracyPlan.ReferenceConfig, _scenario.Model), build, capabilities, _options.Progress, cancellationToken).ConfigureAwait(false);
         foreach ((EngineVariant variant, EngineOptions options) in variants)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -154,7 +154,8 @@ internal sealed class ScenarioRunner
         try
         {
             // Building loads and converts weights (seconds of CPU); keep it off the caller's thread.
-            engine = await Task.Run(() => build(_scenario.Model, options), CancellationToken.None).ConfigureAwait(false);
+            string model = EngineOptionsBinder.ModelOf(variant.Config, _scenario.Model);
+            engine = await Task.Run(() => build(model, options), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

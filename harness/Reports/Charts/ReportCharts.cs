@@ -113,7 +113,7 @@ internal static class ReportCharts
 
     private static void DrawAccuracy(string runDir, RunResult result, Func<VariantResult, int> color, Action<string, Func<ChartFile>> draw)
     {
-        IReadOnlyList<PrecisionRow> rows = PrecisionComparison.Rows(result);
+        IReadOnlyList<CompressionRow> rows = CompressionComparison.Rows(result);
         Dictionary<string, VariantResult> byName = result.Variants.ToDictionary(v => v.Name, StringComparer.Ordinal);
         List<SpeedAccuracyPoint> Points(Func<VariantAccuracy, AccuracyFigure?> figure, double scale) =>
             [.. rows.Where(r => r.DecodeTokensPerS is not null && figure(r.Accuracy) is not null).Select(r =>

@@ -67,9 +67,9 @@ public sealed class AccuracyRunTests : IDisposable
         string report = File.ReadAllText(Path.Combine(runDir, MarkdownReport.FileName));
         Assert.Contains("## Accuracy", report, StringComparison.Ordinal);
         Assert.Contains("| fp32 (reference) | 0 [0, 0] | 100.0 % [100.0 %, 100.0 %] | 16.00 [16.00, 16.00] |", report, StringComparison.Ordinal);
-        Assert.Contains("## Precision comparison", report, StringComparison.Ordinal);
+        Assert.Contains("## Compression comparison", report, StringComparison.Ordinal);
         Assert.Contains("| int8 | int8 |", report, StringComparison.Ordinal);
-        Assert.Contains("Precision comparison", File.ReadAllText(Path.Combine(runDir, HtmlReport.FileName)), StringComparison.Ordinal);
+        Assert.Contains("Compression comparison", File.ReadAllText(Path.Combine(runDir, HtmlReport.FileName)), StringComparison.Ordinal);
         using SkiaSharp.SKBitmap chart = Pixels.Load(Path.Combine(runDir, "charts", "speed_vs_top1.png"));
         Assert.True(Pixels.Count(chart, Pixels.Near("#1f77b4")) > 30, "the fp32 point is drawn in the first palette colour");
         Assert.True(Pixels.Count(chart, Pixels.Near("#ff7f0e")) > 30, "the int8 point is drawn in the second palette colour");

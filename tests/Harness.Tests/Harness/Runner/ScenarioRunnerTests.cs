@@ -48,6 +48,27 @@ public sealed class ScenarioRunnerTests
     }
 
     [Fact]
+    public async Task AVariantThatNamesAModelIsBuiltFromItAndTheOthersFromTheScenarios()
+    {
+        string scenario = TwoVariants.Replace("    precision: [fp32, bf16]", "    model: [preset:tiny, \"hf:students/tiny-2l\"]\n    precision: [fp32]", StringComparison.Ordinal);
+        var models = new List<string>();
+        RunOutcome outcome = await new ScenarioRunner(RunnerTestData.Scenario(scenario), new ScenarioRunnerOptions
+        {
+            Environment = Environment,
+            BuildEngine = (model, o) =>
+            {
+                models.Add(model);
+                Assert.False(o.Extra?.ContainsKey("model") ?? false, "the model reached the engine as an engine option");
+                return new FakeEngine(o);
+            },
+        }).RunAsync();
+
+        Assert.Equal(["preset:tiny", "hf:students/tiny-2l"], models);
+        Assert.Equal(["preset:tiny", "hf:students/tiny-2l"], outcome.Result.Variants.Select(v => v.Name));
+        Assert.Equal("hf:students/tiny-2l", outcome.Result.Variants[1].Config["model"]);
+    }
+
+    [Fact]
     public async Task AVariantWhoseEngineCannotBeBuiltIsMarkedAndTheRunGoesOn()
     {
         RunOutcome outcome = await new ScenarioRunner(RunnerTestData.Scenario(TwoVariants), new ScenarioRunnerOptions

@@ -3,13 +3,13 @@ using Harness.Results;
 namespace Harness.Reports;
 
 /// <summary>
-/// The rows of the precision comparison table and chart: every variant that has accuracy figures, with size and decode
-/// speed relative to the reference. The reference's weights come from its own build (so a reference that is not a
+/// The rows of the compression comparison table and chart: every variant that has accuracy figures (quantised, pruned
+/// or distilled), with size and decode speed relative to the reference. The reference's weights come from its own build (so a reference that is not a
 /// variant still gives a size ratio); its speed only from a variant of the run that is the reference.
 /// </summary>
-internal static class PrecisionComparison
+internal static class CompressionComparison
 {
-    public static IReadOnlyList<PrecisionRow> Rows(RunResult result)
+    public static IReadOnlyList<CompressionRow> Rows(RunResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         AccuracySetup? setup = result.Accuracy;
@@ -21,9 +21,9 @@ internal static class PrecisionComparison
         return [.. result.Variants.Where(v => v.Accuracy is not null).Select(v =>
         {
             double? tpot = TpotP50(v);
-            return new PrecisionRow(
+            return new CompressionRow(
                 v.Name,
-                v.Config.GetValueOrDefault("precision") ?? "fp32",
+                Describe(v.Config),
                 v.Memory.WeightsBytes,
                 referenceBytes > 0 && v.Memory.WeightsBytes > 0 ? (double)v.Memory.WeightsBytes / referenceBytes : null,
                 tpot is double t ? 1000 / t : null,
@@ -31,6 +31,24 @@ internal static class PrecisionComparison
                 tpot is double tv && referenceTpot is double tr ? tr / tv : null,
                 v.Accuracy!);
         })];
+    }
+
+    /// <summary>What makes the variant's model what it is: its precision, its pruning, and its own model when it names one.</summary>
+    public static string Describe(IReadOnlyDictionary<string, string> config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var parts = new List<string> { config.GetValueOrDefault("precision") ?? "fp32" };
+        if (config.GetValueOrDefault("prune") is { } prune && !prune.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            parts.Add($"pruned {prune}");
+        }
+
+        if (config.GetValueOrDefault(Runner.EngineOptionsBinder.ModelKey) is { } model)
+        {
+            parts.Add(model);
+        }
+
+        return string.Join(", ", parts);
     }
 
     /// <summary>A variant's TPOT p50, or null when it has none (no completed request with two or more tokens).</summary>
