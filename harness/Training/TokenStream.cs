@@ -37,7 +37,10 @@ internal sealed class TokenStream(int[] tokens)
             throw new HarnessInputException($"the training text has {Tokens.Length} tokens, fewer than one sequence of {seqLen + 1}");
         }
 
-        var random = new SplitMix64(seed ^ (0x9E3779B97F4A7C15UL * (ulong)(step + 1)));
+        // The step-th output of the seed's own stream seeds this step's generator. (Seeding with seed ^ f(step) directly
+        // would make neighbouring steps' SplitMix64 streams the same stream shifted by one draw: every window reused
+        // by the next 15 steps.)
+        var random = new SplitMix64(new SplitMix64(seed + (0x9E3779B97F4A7C15UL * (ulong)step)).NextUInt64());
         var offsets = new int[batch];
         for (int i = 0; i < batch; i++)
         {

@@ -37,6 +37,33 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void NeighbouringStepsDrawDifferentWindows()
+    {
+        TorchRuntime.EnsureInitialized();
+        var stream = new TokenStream([.. Enumerable.Range(0, 100_000)]);
+
+        // With distinct tokens, a window's first id is its offset.
+        long[] Offsets(int step)
+        {
+            (Tensor ids, Tensor targets) = stream.Batch(step, 16, 8, seed: 1);
+            using (ids)
+            using (targets)
+            {
+                Assert.True((ids + 1).eq(targets).all().item<bool>());
+                return ids.select(1, 0).data<long>().ToArray();
+            }
+        }
+
+        for (int step = 0; step < 20; step++)
+        {
+            int shared = Offsets(step).Intersect(Offsets(step + 1)).Count();
+            Assert.True(shared <= 1, $"steps {step} and {step + 1} share {shared} of 16 windows");
+        }
+
+        Assert.Equal(Offsets(5), Offsets(5));
+    }
+
+    [Fact]
     public void ResumedRunEndsWithBitIdenticalParameters()
     {
         TorchRuntime.EnsureInitialized();
