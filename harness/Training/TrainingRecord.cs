@@ -34,10 +34,11 @@ internal sealed record TrainingRecord
 
     public required double TrainingSeconds { get; init; }
 
-    public required double TokensPerSecond { get; init; }
+    /// <summary>Training throughput of the session that finished the run; null when it resumed a finished checkpoint.</summary>
+    public required double? TokensPerSecond { get; init; }
 
-    /// <summary>Mean training loss (nats per token) over the last 50 steps of the session that finished the run.</summary>
-    public required double FinalLoss { get; init; }
+    /// <summary>Mean training loss (nats per token) over the last 50 steps of the session that finished the run; null as above.</summary>
+    public required double? FinalLoss { get; init; }
 
     public required double HeldOutPerplexityPerToken { get; init; }
 

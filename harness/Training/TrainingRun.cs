@@ -102,7 +102,7 @@ internal static class TrainingRun
         }
 
         double trained = seconds + session.Elapsed.TotalSeconds;
-        double tokensPerSecond = (trainer.Step - sessionStart) * tokensPerStep / session.Elapsed.TotalSeconds;
+        double? tokensPerSecond = trainer.Step > sessionStart ? (trainer.Step - sessionStart) * tokensPerStep / session.Elapsed.TotalSeconds : null;
         trainer.Save(work, corpus.Sha256, trained);
         if (trainer.Step < options.Steps)
         {
@@ -131,8 +131,8 @@ internal static class TrainingRun
             Parameters = trainer.Model.ParameterCount,
             StepsDone = trainer.Step,
             TrainingSeconds = Math.Round(trained, 1),
-            TokensPerSecond = Math.Round(tokensPerSecond),
-            FinalLoss = Math.Round(losses.Count > 0 ? losses.Average() : double.NaN, 4),
+            TokensPerSecond = tokensPerSecond is { } sessionRate ? Math.Round(sessionRate) : null,
+            FinalLoss = losses.Count > 0 ? Math.Round(losses.Average(), 4) : null,
             HeldOutPerplexityPerToken = Math.Round(perplexity.ModelPerToken, 3),
             HeldOutPerplexityPerByte = Math.Round(perplexity.ModelPerByte, 4),
             UnigramPerplexityPerToken = Math.Round(perplexity.UnigramPerToken, 3),
@@ -141,7 +141,7 @@ internal static class TrainingRun
         };
         record.Write(outDir);
         log.WriteLine(perplexity.ToString());
-        log.WriteLine($"trained {trainer.Step} steps in {trained / 60:F1} min ({tokensPerSecond:F0} tok/s this session); final loss {record.FinalLoss:F4}; model {bytes / 1e6:F2} MB on disk in {outDir} (load it with --model hf:{outDir})");
+        log.WriteLine($"trained {trainer.Step} steps in {trained / 60:F1} min ({tokensPerSecond:F0} tok/s this session); final loss {record.FinalLoss:F4} (mean of the last {losses.Count} steps); model {bytes / 1e6:F2} MB on disk in {outDir} (load it with --model hf:{outDir})");
         return true;
     }
 }

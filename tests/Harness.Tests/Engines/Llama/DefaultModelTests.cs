@@ -56,8 +56,8 @@ public sealed class DefaultModelTests
         Assert.True(perplexity < unigramPerplexity * RatioBound, $"perplexity {perplexity:F2} vs unigram {unigramPerplexity:F2}");
     }
 
-    // Measured when the model was committed (README, "The default model"); the bound leaves room for another SDK's text.
-    private const double RatioBound = 0.25;
+    // Measured when the model was committed: 7.84 vs 343.50 on these 80 documents (0.023); README, "The default model".
+    private const double RatioBound = 0.05;
 
     private static double LogSumExp(ReadOnlySpan<float> row)
     {
