@@ -141,7 +141,7 @@ internal static class TrainingRun
         };
         record.Write(outDir);
         log.WriteLine(perplexity.ToString());
-        log.WriteLine($"trained {trainer.Step} steps in {trained / 60:F1} min ({tokensPerSecond:F0} tok/s this session); final loss {record.FinalLoss:F4} (mean of the last {losses.Count} steps); model {bytes / 1e6:F2} MB on disk in {outDir} (load it with --model hf:{outDir})");
+        log.WriteLine($"trained {trainer.Step} steps in {trained / 60:F1} min ({(tokensPerSecond is { } r ? $"{r:F0}" : "no")} tok/s this session); final loss {(record.FinalLoss is { } l ? $"{l:F4} (mean of the last {losses.Count} steps)" : "not measured this session")}; model {bytes / 1e6:F2} MB on disk in {outDir} (load it with --model hf:{outDir})");
         return true;
     }
 }

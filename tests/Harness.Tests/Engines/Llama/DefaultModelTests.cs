@@ -8,6 +8,9 @@ namespace Harness.Tests.Engines.Llama;
 /// <summary>The model the project trained and ships, loaded the way a user names it: <c>--model default</c>.</summary>
 public sealed class DefaultModelTests
 {
+    // Measured when the model was committed: 7.84 vs 343.50 on these 80 documents (0.023); README, "The default model".
+    private const double RatioBound = 0.05;
+
     [Fact]
     public async Task LoadsThroughTheEngineAndGeneratesText()
     {
@@ -55,9 +58,6 @@ public sealed class DefaultModelTests
         Assert.True(count > 1500, $"{count} tokens scored");
         Assert.True(perplexity < unigramPerplexity * RatioBound, $"perplexity {perplexity:F2} vs unigram {unigramPerplexity:F2}");
     }
-
-    // Measured when the model was committed: 7.84 vs 343.50 on these 80 documents (0.023); README, "The default model".
-    private const double RatioBound = 0.05;
 
     private static double LogSumExp(ReadOnlySpan<float> row)
     {
