@@ -8,7 +8,7 @@ internal sealed class EngineOptionSet
 {
     public Option<string> Model { get; } = new("--model", "-m")
     {
-        Description = "Model spec: hf:DIR, llama2c:FILE or preset:NAME (see `list`).",
+        Description = "Model spec: default (the embedded model), hf:DIR, llama2c:FILE or preset:NAME (see `list`).",
         Required = true,
     };
 

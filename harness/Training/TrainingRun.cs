@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using Harness.Engines.Llama.Checkpoints;
+using Harness.Engines.Llama.Model;
+using Harness.Engines.Llama.Tokenization;
+using Harness.Engines.Llama.Torch;
+using TorchSharp;
+
+namespace Harness.Training;
+
+/// <summary>
+/// The <c>train</c> command's whole job: corpus, tokenizer, training with checkpoints, then the saved model
+/// (<see cref="SavedModel"/>, fp32, loadable with <c>hf:DIR</c>) and its held-out perplexity beside the unigram
+/// baseline. The checkpoint and the tokenizer being trained live in <c>OUT/train/</c>.
+/// </summary>
+internal static class TrainingRun
+{
+    public const string Bos = "<|bos|>";
+    public const string Eos = "<|eos|>";
+    public const int BosId = 256;
+    public const int EosId = 257;
+    private const string WorkFolder = "train";
+    private const int LossWindow = 50;
+
+    /// <summary>Trains (or resumes) into <paramref name="outDir"/>; false when interrupted (the checkpoint holds what finished).</summary>
+    /// <param name="options">The run's options; ignored on resume, where the checkpoint's are used.</param>
+    public static bool Execute(string outDir, TrainOptions options, bool resume, int threads, TextWriter log, CancellationToken cancel)
+    {
+        string work = Path.Combine(outDir, WorkFolder);
+        TrainingCheckpoint.Header? header = TrainingCheckpoint.ReadHeader(work);
+        if (resume && header is null)
+        {
+            throw new HarnessInputException($"--resume: no {TrainingCheckpoint.FileName} in {work}");
+        }
+
+        if (!resume && header is not null)
+        {
+            throw new HarnessInputException($"{work} holds a checkpoint at step {header.Step}: pass --resume to continue it, or another --out");
+        }
+
+        options = (header?.Options ?? options).Validate();
+        Directory.CreateDirectory(work);
+        TorchRuntime.EnsureInitialized();
+        torch.set_num_threads(threads);
+
+        var clock = Stopwatch.StartNew();
+        DocCorpus corpus = DocCorpusReader.FromSdk();
+        log.WriteLine($"corpus: {corpus.Source}, {corpus.Train.Count} training documents ({corpus.TrainBytes / 1e6:F2} MB), {corpus.HeldOut.Count} held out ({corpus.HeldOutBytes / 1e6:F2} MB), sha256 {corpus.Sha256[..16]}… ({clock.Elapsed.TotalSeconds:F1} s)");
+        if (header is not null && header.CorpusSha256 != corpus.Sha256)
+        {
+            throw new HarnessInputException($"--resume: this SDK's corpus ({corpus.Sha256[..16]}…) differs from the checkpoint's ({header.CorpusSha256[..16]}…)");
+        }
+
+        string tokenizerPath = Path.Combine(work, CheckpointLoader.TokenizerFile);
+        if (header is null)
+        {
+            var merges = BpeTrainer.Train(corpus.Train, options.Merges, [Bos, Eos], tokenizerPath);
+            log.WriteLine($"tokenizer: {merges.Count} merges learned ({clock.Elapsed.TotalSeconds:F1} s)");
+        }
+
+        HfTokenizer tokenizer = HfTokenizer.Load(tokenizerPath, BosId, [EosId]);
+        TokenStream train = TokenStream.Encode(corpus.Train, tokenizer, BosId, EosId);
+        TokenStream heldOut = TokenStream.Encode(corpus.HeldOut, tokenizer, BosId, EosId);
+        log.WriteLine($"tokens: {train.Tokens.Length} training, {heldOut.Tokens.Length} held out; {corpus.TrainBytes / (double)train.Tokens.Length:F2} bytes per token ({clock.Elapsed.TotalSeconds:F1} s)");
+
+        using var trainer = new Trainer(options, train, tokenizer.VocabSize, BosId, EosId);
+        double seconds = 0;
+        if (header is not null)
+        {
+            trainer.Restore(work);
+            seconds = header.Seconds;
+            log.WriteLine($"resumed at step {trainer.Step} of {options.Steps}");
+        }
+
+        LlamaConfig config = trainer.Model.Config;
+        log.WriteLine($"model: {trainer.Model.ParameterCount / 1e6:F2} M parameters (d {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} kv heads, ffn {config.IntermediateSize}, vocab {config.VocabSize}, context {config.MaxPositions}); {options.Steps} steps of {options.Batch}x{options.SeqLen} tokens");
+
+        var losses = new Queue<double>();
+        var session = Stopwatch.StartNew();
+        int sessionStart = trainer.Step;
+        long tokensPerStep = (long)options.Batch * options.SeqLen;
+        while (trainer.Step < options.Steps && !cancel.IsCancellationRequested)
+        {
+            (double loss, double norm) = trainer.TrainStep();
+            losses.Enqueue(loss);
+            if (losses.Count > LossWindow)
+            {
+                losses.Dequeue();
+            }
+
+            int step = trainer.Step;
+            if (step % 10 == 0 || step == options.Steps)
+            {
+                double rate = (step - sessionStart) * tokensPerStep / session.Elapsed.TotalSeconds;
+                double lr = LearningRateSchedule.At(step - 1, options.Steps, options.Lr, options.WarmupSteps, options.MinLrRatio);
+                log.WriteLine($"step {step}/{options.Steps}  loss {loss:F4}  (mean of last {losses.Count}: {losses.Average():F4})  lr {lr:E2}  grad norm {norm:F2}  {rate:F0} tok/s  {(seconds + session.Elapsed.TotalSeconds) / 60:F1} min");
+            }
+
+            if (step % options.CheckpointEvery == 0 && step < options.Steps)
+            {
+                trainer.Save(work, corpus.Sha256, seconds + session.Elapsed.TotalSeconds);
+            }
+        }
+
+        double trained = seconds + session.Elapsed.TotalSeconds;
+        double? tokensPerSecond = trainer.Step > sessionStart ? (trainer.Step - sessionStart) * tokensPerStep / session.Elapsed.TotalSeconds : null;
+        trainer.Save(work, corpus.Sha256, trained);
+        if (trainer.Step < options.Steps)
+        {
+            log.WriteLine($"interrupted: checkpoint at step {trainer.Step} saved in {work}; continue with train --resume --out {outDir}");
+            return false;
+        }
+
+        UnigramModel unigram = UnigramModel.Count(train.Tokens, config.VocabSize);
+        PerplexityReport perplexity = trainer.Evaluate(heldOut, corpus.HeldOutBytes, unigram);
+        long bytes;
+        using (LlamaWeights weights = trainer.Model.ToWeights())
+        {
+            bytes = SavedModel.Write(weights, outDir, tokenizerPath);
+        }
+
+        var record = new TrainingRecord
+        {
+            CorpusSource = corpus.Source,
+            CorpusSha256 = corpus.Sha256,
+            TrainDocuments = corpus.Train.Count,
+            TrainBytes = corpus.TrainBytes,
+            TrainTokens = train.Tokens.Length,
+            HeldOutDocuments = corpus.HeldOut.Count,
+            HeldOutBytes = corpus.HeldOutBytes,
+            Options = options,
+            Parameters = trainer.Model.ParameterCount,
+            StepsDone = trainer.Step,
+            TrainingSeconds = Math.Round(trained, 1),
+            TokensPerSecond = tokensPerSecond is { } sessionRate ? Math.Round(sessionRate) : null,
+            FinalLoss = losses.Count > 0 ? Math.Round(losses.Average(), 4) : null,
+            HeldOutPerplexityPerToken = Math.Round(perplexity.ModelPerToken, 3),
+            HeldOutPerplexityPerByte = Math.Round(perplexity.ModelPerByte, 4),
+            UnigramPerplexityPerToken = Math.Round(perplexity.UnigramPerToken, 3),
+            UnigramPerplexityPerByte = Math.Round(perplexity.UnigramPerByte, 4),
+            UnigramCounts = unigram.Counts,
+        };
+        record.Write(outDir);
+        log.WriteLine(perplexity.ToString());
+        log.WriteLine($"trained {trainer.Step} steps in {trained / 60:F1} min ({(tokensPerSecond is { } r ? $"{r:F0}" : "no")} tok/s this session); final loss {(record.FinalLoss is { } l ? $"{l:F4} (mean of the last {losses.Count} steps)" : "not measured this session")}; model {bytes / 1e6:F2} MB on disk in {outDir} (load it with --model hf:{outDir})");
+        return true;
+    }
+}
