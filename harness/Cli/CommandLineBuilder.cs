@@ -13,6 +13,7 @@ internal static class CommandLineBuilder
         root.Subcommands.Add(TensorParallelBenchCommand.Create());
         root.Subcommands.Add(QuantizeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(DistillCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());

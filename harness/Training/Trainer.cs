@@ -7,12 +7,23 @@ namespace Harness.Training;
 /// <summary>
 /// One model, its optimiser and its data, stepped one update at a time: the batch of a step comes from the step
 /// number, the learning rate from the schedule, so a run restored from a checkpoint continues exactly as it would
-/// have without stopping.
+/// have without stopping. With a teacher the model is a student: its loss is <see cref="DistillationLoss"/> against
+/// the teacher's logits on the same batch instead of the cross-entropy alone.
 /// </summary>
 internal sealed class Trainer : IDisposable
 {
-    public Trainer(TrainOptions options, TokenStream data, int vocabSize, int bos, int eos)
+    private readonly Teacher? teacher;
+    private readonly DistillationLoss? distillation;
+
+    public Trainer(TrainOptions options, TokenStream data, int vocabSize, int bos, int eos, Teacher? teacher = null, DistillationLoss? distillation = null)
     {
+        if ((teacher is null) != (distillation is null))
+        {
+            throw new ArgumentException("a teacher and a distillation loss go together");
+        }
+
+        this.teacher = teacher;
+        this.distillation = distillation;
         Options = options.Validate();
         Data = data;
         Model = new TinyLlama(ConfigFor(options, vocabSize, bos, eos), options.Seed);
@@ -55,7 +66,7 @@ internal sealed class Trainer : IDisposable
         using (var scope = torch.NewDisposeScope())
         {
             (Tensor ids, Tensor targets) = Data.Batch(Step, Options.Batch, Options.SeqLen, Options.Seed);
-            Tensor l = Model.Loss(ids, targets);
+            Tensor l = teacher is null ? Model.Loss(ids, targets) : distillation!.Compute(Model.Logits(ids), teacher.Logits(ids), targets);
             l.backward();
             loss = l.item<float>();
         }

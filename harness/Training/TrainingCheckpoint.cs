@@ -48,6 +48,27 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>The header of the checkpoint in <paramref name="directory"/>, or null when there is none.</summary>
+    /// <summary>
+    /// The checkpoint a run in <paramref name="work"/> continues from: required with <paramref name="resume"/>, refused
+    /// without it (a new run would overwrite it), null for a new run.
+    /// </summary>
+    /// <param name="command">The command's name, for the message.</param>
+    public static Header? ForRun(string work, bool resume, string command)
+    {
+        Header? header = ReadHeader(work);
+        if (resume && header is null)
+        {
+            throw new HarnessInputException($"--resume: no {FileName} in {work}");
+        }
+
+        if (!resume && header is not null)
+        {
+            throw new HarnessInputException($"{work} holds a checkpoint at step {header.Step}: pass {command} --resume to continue it, or another --out");
+        }
+
+        return header;
+    }
+
     public static Header? ReadHeader(string directory)
     {
         string path = Path.Combine(directory, FileName);

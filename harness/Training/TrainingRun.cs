@@ -19,24 +19,13 @@ internal static class TrainingRun
     public const int BosId = 256;
     public const int EosId = 257;
     private const string WorkFolder = "train";
-    private const int LossWindow = 50;
 
     /// <summary>Trains (or resumes) into <paramref name="outDir"/>; false when interrupted (the checkpoint holds what finished).</summary>
     /// <param name="options">The run's options; ignored on resume, where the checkpoint's are used.</param>
     public static bool Execute(string outDir, TrainOptions options, bool resume, int threads, TextWriter log, CancellationToken cancel)
     {
         string work = Path.Combine(outDir, WorkFolder);
-        TrainingCheckpoint.Header? header = TrainingCheckpoint.ReadHeader(work);
-        if (resume && header is null)
-        {
-            throw new HarnessInputException($"--resume: no {TrainingCheckpoint.FileName} in {work}");
-        }
-
-        if (!resume && header is not null)
-        {
-            throw new HarnessInputException($"{work} holds a checkpoint at step {header.Step}: pass --resume to continue it, or another --out");
-        }
-
+        TrainingCheckpoint.Header? header = TrainingCheckpoint.ForRun(work, resume, "train");
         options = (header?.Options ?? options).Validate();
         Directory.CreateDirectory(work);
         TorchRuntime.EnsureInitialized();
@@ -74,42 +63,15 @@ internal static class TrainingRun
         LlamaConfig config = trainer.Model.Config;
         log.WriteLine($"model: {trainer.Model.ParameterCount / 1e6:F2} M parameters (d {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} kv heads, ffn {config.IntermediateSize}, vocab {config.VocabSize}, context {config.MaxPositions}); {options.Steps} steps of {options.Batch}x{options.SeqLen} tokens");
 
-        var losses = new Queue<double>();
-        var session = Stopwatch.StartNew();
-        int sessionStart = trainer.Step;
-        long tokensPerStep = (long)options.Batch * options.SeqLen;
-        while (trainer.Step < options.Steps && !cancel.IsCancellationRequested)
-        {
-            (double loss, double norm) = trainer.TrainStep();
-            losses.Enqueue(loss);
-            if (losses.Count > LossWindow)
-            {
-                losses.Dequeue();
-            }
-
-            int step = trainer.Step;
-            if (step % 10 == 0 || step == options.Steps)
-            {
-                double rate = (step - sessionStart) * tokensPerStep / session.Elapsed.TotalSeconds;
-                double lr = LearningRateSchedule.At(step - 1, options.Steps, options.Lr, options.WarmupSteps, options.MinLrRatio);
-                log.WriteLine($"step {step}/{options.Steps}  loss {loss:F4}  (mean of last {losses.Count}: {losses.Average():F4})  lr {lr:E2}  grad norm {norm:F2}  {rate:F0} tok/s  {(seconds + session.Elapsed.TotalSeconds) / 60:F1} min");
-            }
-
-            if (step % options.CheckpointEvery == 0 && step < options.Steps)
-            {
-                trainer.Save(work, corpus.Sha256, seconds + session.Elapsed.TotalSeconds);
-            }
-        }
-
-        double trained = seconds + session.Elapsed.TotalSeconds;
-        double? tokensPerSecond = trainer.Step > sessionStart ? (trainer.Step - sessionStart) * tokensPerStep / session.Elapsed.TotalSeconds : null;
-        trainer.Save(work, corpus.Sha256, trained);
-        if (trainer.Step < options.Steps)
+        TrainingOutcome outcome = TrainingLoop.Run(trainer, work, corpus.Sha256, seconds, log, cancel);
+        if (!outcome.Completed)
         {
             log.WriteLine($"interrupted: checkpoint at step {trainer.Step} saved in {work}; continue with train --resume --out {outDir}");
             return false;
         }
 
+        double trained = outcome.TrainedSeconds;
+        double? tokensPerSecond = outcome.TokensPerSecond;
         UnigramModel unigram = UnigramModel.Count(train.Tokens, config.VocabSize);
         PerplexityReport perplexity = trainer.Evaluate(heldOut, corpus.HeldOutBytes, unigram);
         long bytes;
@@ -132,7 +94,7 @@ internal static class TrainingRun
             StepsDone = trainer.Step,
             TrainingSeconds = Math.Round(trained, 1),
             TokensPerSecond = tokensPerSecond is { } sessionRate ? Math.Round(sessionRate) : null,
-            FinalLoss = losses.Count > 0 ? Math.Round(losses.Average(), 4) : null,
+            FinalLoss = outcome.FinalLoss is { } loss ? Math.Round(loss, 4) : null,
             HeldOutPerplexityPerToken = Math.Round(perplexity.ModelPerToken, 3),
             HeldOutPerplexityPerByte = Math.Round(perplexity.ModelPerByte, 4),
             UnigramPerplexityPerToken = Math.Round(perplexity.UnigramPerToken, 3),
@@ -141,7 +103,7 @@ internal static class TrainingRun
         };
         record.Write(outDir);
         log.WriteLine(perplexity.ToString());
-        log.WriteLine($"trained {trainer.Step} steps in {trained / 60:F1} min ({(tokensPerSecond is { } r ? $"{r:F0}" : "no")} tok/s this session); final loss {(record.FinalLoss is { } l ? $"{l:F4} (mean of the last {losses.Count} steps)" : "not measured this session")}; model {bytes / 1e6:F2} MB on disk in {outDir} (load it with --model hf:{outDir})");
+        log.WriteLine($"trained {trainer.Step} steps in {trained / 60:F1} min ({(tokensPerSecond is { } r ? $"{r:F0}" : "no")} tok/s this session); final loss {(record.FinalLoss is { } l ? $"{l:F4} (mean of the last {outcome.LossSteps} steps)" : "not measured this session")}; model {bytes / 1e6:F2} MB on disk in {outDir} (load it with --model hf:{outDir})");
         return true;
     }
 }
