@@ -111,29 +111,37 @@ public static class LlamaEngineFactory
         TorchRuntime.EnsureInitialized();
         if (spec.Kind == ModelSpecKind.HuggingFace && SavedModel.IsSaved(spec.Location))
         {
-            if (prune is not null)
+            (LlamaWeights saved, string? tokenizer, bool synthetic) = SavedModel.Read(spec.Location);
+            bool asStored = saved.Precision == precision && prune is null && (precision != Precision.Int4 || saved.GroupSize == int4.GroupSize);
+            if (asStored)
             {
-                throw new EngineException($"{spec}: a saved model is loaded as stored; prune the original checkpoint instead");
+                return (saved, tokenizer, synthetic);
             }
 
-            (LlamaWeights saved, string? tokenizer, bool synthetic) = SavedModel.Read(spec.Location);
-            if (saved.Precision != precision || (precision == Precision.Int4 && saved.GroupSize != int4.GroupSize))
+            // A model saved in full precision (the default model) is a checkpoint like any other; a quantised one is
+            // not, since its original weights are gone.
+            if (saved.Precision != Precision.Fp32)
             {
                 string stored = saved.Precision.Name() + (saved.Precision == Precision.Int4 ? $" (group_size {saved.GroupSize})" : string.Empty);
                 saved.Dispose();
-                throw new EngineException($"{spec}: the model is saved as {stored}; set precision (and group_size) to match, or load the original checkpoint");
+                throw new EngineException($"{spec}: the model is saved as {stored}; set precision (and group_size) to match and prune nothing, or load the original checkpoint");
             }
 
-            return (saved, tokenizer, synthetic);
+            using (saved)
+            using (var source = new WeightsAsCheckpoint(saved))
+            {
+                return (Convert(saved.Config, source.TryGet, precision, int4, prune), tokenizer, synthetic);
+            }
         }
 
         using LoadedCheckpoint checkpoint = CheckpointLoader.Load(spec);
         checkpoint.Validate();
-        LlamaWeights weights = prune is null
-            ? LlamaWeights.Create(checkpoint.Config, precision, checkpoint.TryGet, int4)
-            : PrunedCheckpoint.Build(checkpoint.Config, checkpoint.TryGet, precision, int4, prune);
-        return (weights, checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
+        return (Convert(checkpoint.Config, checkpoint.TryGet, precision, int4, prune), checkpoint.TokenizerJsonPath, spec.Kind == ModelSpecKind.Preset);
     }
+
+    // Checkpoint tensors to inference weights in a precision, pruned first when asked.
+    private static LlamaWeights Convert(LlamaConfig config, Func<string, TorchSharp.torch.Tensor?> source, Precision precision, Int4Options int4, PruneOptions? prune) =>
+        prune is null ? LlamaWeights.Create(config, precision, source, int4) : PrunedCheckpoint.Build(config, source, precision, int4, prune);
 
     // Tensor parallelism runs through the kernel decoder, so a split model prefills there too; an unsplit one prefills
     // through libtorch unless asked (to compare sizes on the same prefill path).

@@ -82,7 +82,27 @@ internal static class ScenarioLoader
             }
         }
 
-        var spec = new EngineSpec(engine.String("name") ?? "llama", matrix, engine.Mapping("options")?.ScalarMap() ?? new Dictionary<string, string>());
+        var variants = new List<KeyValuePair<string, IReadOnlyDictionary<string, string>>>();
+        if (engine.Mapping("variants") is { } v)
+        {
+            if (matrix.Count > 0)
+            {
+                throw engine.Error("variants", "'engine.variants' and 'engine.matrix' cannot both be given: list every variant, or let the matrix combine values");
+            }
+
+            foreach (string name in v.Keys.ToList())
+            {
+                IReadOnlyDictionary<string, string> options = v.Mapping(name)?.ScalarMap() ?? throw v.Error(name, $"'engine.variants.{name}' must be a mapping of options (use {{}} for none)");
+                variants.Add(new(name, options));
+            }
+
+            if (variants.Count == 0)
+            {
+                throw engine.Error("variants", "'engine.variants' lists no variants");
+            }
+        }
+
+        var spec = new EngineSpec(engine.String("name") ?? "llama", matrix, engine.Mapping("options")?.ScalarMap() ?? new Dictionary<string, string>(), variants);
         engine.RejectUnknownKeys();
         return spec;
     }

@@ -1,6 +1,6 @@
 namespace Harness.Engines.Llama.Checkpoints;
 
-/// <summary>A parsed model argument: <c>default</c>, <c>hf:DIR</c>, <c>llama2c:FILE</c> or <c>preset:NAME</c>.</summary>
+/// <summary>A parsed model argument: <c>default</c>, <c>default-distilled</c>, <c>hf:DIR</c>, <c>llama2c:FILE</c> or <c>preset:NAME</c>.</summary>
 /// <param name="Kind">Which loader reads it.</param>
 /// <param name="Location">The directory, the file, or the preset name (lower case).</param>
 public sealed record ModelSpec(ModelSpecKind Kind, string Location)
@@ -9,6 +9,7 @@ public sealed record ModelSpec(ModelSpecKind Kind, string Location)
     private const string Llama2cPrefix = "llama2c:";
     private const string PresetPrefix = "preset:";
     private const string DefaultName = "default";
+    private const string DistilledName = "default-distilled";
 
     /// <summary>
     /// The model the project trained and ships (<c>DefaultModel/</c> beside the assemblies, a saved model read like
@@ -16,9 +17,12 @@ public sealed record ModelSpec(ModelSpecKind Kind, string Location)
     /// </summary>
     public static string DefaultModelDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "DefaultModel");
 
+    /// <summary>A 2-layer student the project distilled from the default model (<c>distill</c>), shipped beside it.</summary>
+    public static string DistilledModelDirectory { get; } = Path.Combine(DefaultModelDirectory, "distilled");
+
     /// <summary>One line listing what <see cref="Parse"/> accepts, for error messages and help text.</summary>
     public static string AcceptedForms =>
-        $"expected default (the embedded model), hf:DIR (config.json + safetensors), llama2c:FILE (llama2.c legacy .bin) or preset:NAME with NAME one of {string.Join(", ", ModelPresets.Names)}";
+        $"expected default (the embedded model), default-distilled (its distilled student), hf:DIR (config.json + safetensors), llama2c:FILE (llama2.c legacy .bin) or preset:NAME with NAME one of {string.Join(", ", ModelPresets.Names)}";
 
     /// <summary>Parses a model argument; throws <see cref="EngineException"/> listing the accepted forms otherwise.</summary>
     public static ModelSpec Parse(string text)
@@ -27,6 +31,11 @@ public sealed record ModelSpec(ModelSpecKind Kind, string Location)
         if (trimmed.Equals(DefaultName, StringComparison.OrdinalIgnoreCase) || trimmed.Equals("embedded:" + DefaultName, StringComparison.OrdinalIgnoreCase))
         {
             return new ModelSpec(ModelSpecKind.HuggingFace, DefaultModelDirectory);
+        }
+
+        if (trimmed.Equals(DistilledName, StringComparison.OrdinalIgnoreCase))
+        {
+            return new ModelSpec(ModelSpecKind.HuggingFace, DistilledModelDirectory);
         }
 
         if (TryValue(trimmed, HfPrefix, out string dir))
@@ -55,6 +64,7 @@ public sealed record ModelSpec(ModelSpecKind Kind, string Location)
     public override string ToString() => Kind switch
     {
         ModelSpecKind.HuggingFace when Location == DefaultModelDirectory => DefaultName,
+        ModelSpecKind.HuggingFace when Location == DistilledModelDirectory => DistilledName,
         ModelSpecKind.HuggingFace => HfPrefix + Location,
         ModelSpecKind.Llama2c => Llama2cPrefix + Location,
         _ => PresetPrefix + Location,

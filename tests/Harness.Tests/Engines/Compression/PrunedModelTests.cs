@@ -94,7 +94,22 @@ public sealed class PrunedModelTests
     }
 
     [Fact]
-    public void The_engine_prunes_a_checkpoint_from_its_options_and_refuses_a_saved_model()
+    public void A_model_saved_in_fp32_is_pruned_and_quantised_like_a_checkpoint()
+    {
+        // The default model is a saved fp32 model: its fused matrices are read back under their checkpoint names.
+        (LlamaWeights dense, _, _) = LlamaEngineFactory.LoadWeights(ModelSpec.Parse("default"), Precision.Fp32);
+        (LlamaWeights pruned, _, _) = LlamaEngineFactory.LoadWeights(ModelSpec.Parse("default"), Precision.Int8, prune: PruneOptions.Parse("mlp:0.25"));
+        using (dense)
+        using (pruned)
+        {
+            Assert.Equal(dense.Config.IntermediateSize - (int)Math.Round(0.25 * dense.Config.IntermediateSize), pruned.Config.IntermediateSize);
+            Assert.Equal(Precision.Int8, pruned.Precision);
+            Assert.Equal(dense.Config.NumLayers, pruned.Config.NumLayers);
+        }
+    }
+
+    [Fact]
+    public void The_engine_prunes_a_checkpoint_from_its_options_and_refuses_a_bad_prune_option()
     {
         using LlamaEngine engine = LlamaEngineFactory.Create(
             $"llama2c:{SharedData.Stories260K}",
