@@ -37,10 +37,14 @@ internal static class ScenarioLoader
         return quick ? QuickScenario.Shrink(scenario) : scenario;
     }
 
+    /// <summary>The model a scenario that names none runs: the embedded default model.</summary>
+    public const string DefaultModel = "default";
+
     private static Scenario Bind(YamlCursor doc, string path)
     {
         string name = doc.String("name") ?? Path.GetFileNameWithoutExtension(path);
-        string model = doc.RequiredString("model");
+        // Without a model the scenario runs the project's own trained model, which ships with it.
+        string model = doc.String("model") ?? DefaultModel;
         var scenario = new Scenario(
             Name: name,
             Description: doc.String("description") ?? string.Empty,

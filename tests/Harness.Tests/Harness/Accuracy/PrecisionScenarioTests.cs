@@ -47,7 +47,6 @@ public sealed class PrecisionScenarioTests
     }
 
     [Theory]
-    [InlineData("results/examples/quickstart")]
     [InlineData("results/baselines/nightly")]
     public void RunsFromBeforeAccuracyStillLoad(string runDir)
     {

@@ -288,7 +288,6 @@ public sealed class ResultStoreTests
     }
 
     [Theory]
-    [InlineData("results/examples/quickstart")]
     [InlineData("results/examples/batching")]
     [InlineData("results/examples/precision")]
     [InlineData("results/baselines/nightly")]
@@ -301,7 +300,6 @@ public sealed class ResultStoreTests
     }
 
     [Theory]
-    [InlineData("results/examples/quickstart")]
     [InlineData("results/baselines/nightly")]
     public void CommittedRunsFromBeforeTelemetryStillLoad(string runDir)
     {
