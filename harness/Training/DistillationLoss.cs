@@ -42,6 +42,9 @@ public sealed record DistillationLoss(double Temperature = 2.0, double HardLabel
         return (kl * (1 - HardLabelWeight)) + (ce * HardLabelWeight);
     }
 
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"distillation loss: temperature {Temperature}, hard-label weight {HardLabelWeight}");
+
     /// <summary>Mean over rows of KL(softmax(teacher / T) ‖ softmax(student / T)), in nats.</summary>
     public static Tensor Kl(Tensor student, Tensor teacher, double temperature = 1)
     {

@@ -29,6 +29,7 @@ internal static class DistillationRun
         TrainingCheckpoint.Header? header = TrainingCheckpoint.ForRun(work, resume, "distill");
         options = (header?.Options ?? options).Validate();
         Directory.CreateDirectory(work);
+        CheckSameTeacher(work, teacherSpec, loss, resuming: header is not null);
         TorchRuntime.EnsureInitialized();
         torch.set_num_threads(threads);
 
@@ -64,7 +65,7 @@ internal static class DistillationRun
         TrainingOutcome outcome = TrainingLoop.Run(trainer, work, corpus.Sha256, seconds, log, cancel);
         if (!outcome.Completed)
         {
-            log.WriteLine($"interrupted: checkpoint at step {trainer.Step} saved in {work}; continue with distill --resume --out {outDir} --teacher {teacherSpec}");
+            log.WriteLine($"interrupted: checkpoint at step {trainer.Step} saved in {work}; continue with distill --resume --out {outDir} --teacher {teacherSpec} (and the same --temperature and --hard-label-weight)");
             return false;
         }
 
@@ -99,6 +100,22 @@ internal static class DistillationRun
         log.WriteLine(string.Create(c, $"parameters: teacher {teacherConfig.ParameterCount / 1e6:F2} M, student {trainer.Model.ParameterCount / 1e6:F2} M ({bytes / 1e6:F2} MB on disk); decode (engine kernels, median of {SpeedRepetitions}): teacher {teacherSpeed:F1} tok/s, student {studentSpeed:F1} tok/s ({studentSpeed / teacherSpeed:F2}x)"));
         log.WriteLine($"distilled {trainer.Step} steps in {outcome.TrainedSeconds / 60:F1} min; student saved in {outDir} (load it with --model hf:{outDir})");
         return true;
+    }
+
+    // The checkpoint holds the student and its optimiser; the teacher and the loss it was trained against are kept
+    // beside it, so a resume against another teacher (or temperature) is refused instead of silently mixing objectives.
+    private static void CheckSameTeacher(string work, string teacherSpec, DistillationLoss loss, bool resuming)
+    {
+        string path = Path.Combine(work, "teacher.json");
+        string current = JsonSerializer.Serialize(new { teacher = teacherSpec, temperature = loss.Temperature, hard_label_weight = loss.HardLabelWeight });
+        if (!resuming)
+        {
+            File.WriteAllText(path, current);
+        }
+        else if (File.Exists(path) && File.ReadAllText(path) != current)
+        {
+            throw new HarnessInputException($"--resume: the checkpoint in {work} was distilled with {File.ReadAllText(path)}; pass the same --teacher, --temperature and --hard-label-weight");
+        }
     }
 
     // The teacher's own held-out perplexity, and the student's mean KL(teacher ‖ student) per token, over the same windows
