@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Harness.Engines;
+using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Model;
 using Harness.Scenarios;
@@ -49,6 +50,17 @@ internal static class ListCommand
             }
         }
 
+        o.WriteLine();
+        o.WriteLine("shipped models (trained by the project; a scenario without a model runs 'default'):");
+        foreach ((string name, string how) in new[] { ("default", "trained by `train` on the .NET SDK's documentation"), ("default-distilled", "distilled from default by `distill`") })
+        {
+            (LlamaWeights weights, _, _) = LlamaEngineFactory.LoadWeights(ModelSpec.Parse(name), Precision.Fp32);
+            using (weights)
+            {
+                LlamaConfig c = weights.Config;
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-18} {c.ParameterCount / 1e6:F2} M parameters, {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, {c.MaxPositions} positions; {how}"));
+            }
+        }
         o.WriteLine();
         o.WriteLine("model presets (preset:NAME, synthetic weights at real shapes):");
         foreach (string name in ModelPresets.Names)
