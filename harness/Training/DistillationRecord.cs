@@ -1,23 +1,27 @@
-using System.Text.Json.Serialization;
+using System.Text.Json;
 
 namespace Harness.Training;
 
-/// <summary>What <c>distill</c> writes beside the student (distillation.json).</summary>
+/// <summary>What <c>distill</c> writes beside the student (distillation.json, snake_case like training.json).</summary>
 internal sealed record DistillationRecord(
-    [property: JsonPropertyName("teacher")] string Teacher,
-    [property: JsonPropertyName("teacher_parameters")] long TeacherParameters,
-    [property: JsonPropertyName("student_parameters")] long StudentParameters,
-    [property: JsonPropertyName("options")] TrainOptions Options,
-    [property: JsonPropertyName("temperature")] double Temperature,
-    [property: JsonPropertyName("hard_label_weight")] double HardLabelWeight,
-    [property: JsonPropertyName("training_seconds")] double TrainingSeconds,
-    [property: JsonPropertyName("teacher_perplexity_per_token")] double TeacherPerplexity,
-    [property: JsonPropertyName("student_perplexity_per_token")] double StudentPerplexity,
-    [property: JsonPropertyName("unigram_perplexity_per_token")] double UnigramPerplexity,
-    [property: JsonPropertyName("student_kl_to_teacher")] double StudentKl,
-    [property: JsonPropertyName("student_bytes_on_disk")] long StudentBytes,
-    [property: JsonPropertyName("teacher_decode_tokens_per_s")] double TeacherDecodeTokensPerS,
-    [property: JsonPropertyName("student_decode_tokens_per_s")] double StudentDecodeTokensPerS)
+    string Teacher,
+    long TeacherParameters,
+    long StudentParameters,
+    TrainOptions Options,
+    double Temperature,
+    double HardLabelWeight,
+    double TrainingSeconds,
+    double TeacherPerplexityPerToken,
+    double StudentPerplexityPerToken,
+    double UnigramPerplexityPerToken,
+    double StudentKlToTeacher,
+    long StudentBytesOnDisk,
+    double TeacherDecodeTokensPerS,
+    double StudentDecodeTokensPerS)
 {
     public const string FileName = "distillation.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public void Write(string directory) => File.WriteAllText(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json));
 }

@@ -94,7 +94,7 @@ internal static class DistillationRun
             bytes,
             Math.Round(teacherSpeed, 1),
             Math.Round(studentSpeed, 1));
-        File.WriteAllText(Path.Combine(outDir, DistillationRecord.FileName), JsonSerializer.Serialize(record, new JsonSerializerOptions { WriteIndented = true }));
+        record.Write(outDir);
         IFormatProvider c = CultureInfo.InvariantCulture;
         log.WriteLine(string.Create(c, $"held-out perplexity per token: teacher {teacherPerplexity.ModelPerToken:F2}, student {student.ModelPerToken:F2} (unigram {student.UnigramPerToken:F2}); student KL to the teacher {kl:F4} nats/token"));
         log.WriteLine(string.Create(c, $"parameters: teacher {teacherConfig.ParameterCount / 1e6:F2} M, student {trainer.Model.ParameterCount / 1e6:F2} M ({bytes / 1e6:F2} MB on disk); decode (engine kernels, median of {SpeedRepetitions}): teacher {teacherSpeed:F1} tok/s, student {studentSpeed:F1} tok/s ({studentSpeed / teacherSpeed:F2}x)"));
