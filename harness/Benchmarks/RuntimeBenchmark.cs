@@ -128,26 +128,26 @@ internal sealed class RuntimeBenchmark
             {
                 Samples s = samples[v.Precision];
                 long bytesPerToken = v.Weights.BytesReadPerToken;
-                double rooflineTokensPerS = Median(readGBps) * 1e9 / bytesPerToken;
-                double decode = Median(s.Decode);
+                double rooflineTokensPerS = SampleMedian.Of(readGBps) * 1e9 / bytesPerToken;
+                double decode = SampleMedian.Of(s.Decode);
                 return new RuntimeBenchmarkRow(
                     v.Precision.Name(),
                     v.Weights.Bytes,
                     bytesPerToken,
-                    Median(s.Prefill),
+                    SampleMedian.Of(s.Prefill),
                     decode,
-                    Median(s.TorchDecode),
+                    SampleMedian.Of(s.TorchDecode),
                     rooflineTokensPerS,
-                    Median(s.Fraction),
-                    Median(s.GemvOnlyFraction),
+                    SampleMedian.Of(s.Fraction),
+                    SampleMedian.Of(s.GemvOnlyFraction),
                     decode * bytesPerToken / 1e9,
-                    AttentionPrefillTokens > 0 ? Median(s.FusedLongPrefillMs) : double.NaN,
-                    AttentionPrefillTokens > 0 ? Median(s.UnfusedLongPrefillMs) : double.NaN,
+                    AttentionPrefillTokens > 0 ? SampleMedian.Of(s.FusedLongPrefillMs) : double.NaN,
+                    AttentionPrefillTokens > 0 ? SampleMedian.Of(s.UnfusedLongPrefillMs) : double.NaN,
                     s.Prefill.ToArray(),
                     s.Decode.ToArray(),
                     s.TorchDecode.ToArray(),
                     s.Fraction.ToArray(),
-                    s.BatchDecode.ToDictionary(p => p.Key, p => Median(p.Value)));
+                    s.BatchDecode.ToDictionary(p => p.Key, p => SampleMedian.Of(p.Value)));
             }).ToList();
 
             return new RuntimeBenchmarkResult(
@@ -210,7 +210,6 @@ internal sealed class RuntimeBenchmark
         }
     }
 
-    private static double Median(List<double> values) => SampleMedian.Of(values);
 
     private sealed class Samples
     {

@@ -44,22 +44,13 @@ internal static class DistillationRun
         int eos = teacherConfig.EosTokenIds[0];
         using var teacher = new Teacher(new LlamaModel(teacherWeights, options.SeqLen + 1, AttentionKind.Fused, DecodePath.Torch));
         DocCorpus corpus = DocCorpusReader.FromSdk();
-        if (header is not null && header.CorpusSha256 != corpus.Sha256)
-        {
-            throw new HarnessInputException($"--resume: this SDK's corpus ({corpus.Sha256[..16]}…) differs from the checkpoint's ({header.CorpusSha256[..16]}…)");
-        }
+        TrainingCheckpoint.CheckCorpus(header, corpus.Sha256);
 
         HfTokenizer tokenizer = HfTokenizer.Load(tokenizerPath, bos, [eos]);
         TokenStream train = TokenStream.Encode(corpus.Train, tokenizer, bos, eos);
         TokenStream heldOut = TokenStream.Encode(corpus.HeldOut, tokenizer, bos, eos);
         using var trainer = new Trainer(options, train, teacherConfig.VocabSize, bos, eos, teacher, loss);
-        double seconds = 0;
-        if (header is not null)
-        {
-            trainer.Restore(work);
-            seconds = header.Seconds;
-            log.WriteLine($"resumed at step {trainer.Step} of {options.Steps}");
-        }
+        double seconds = trainer.ResumeFrom(work, header, log);
 
         log.WriteLine($"teacher {teacherSpec}: {teacherConfig.ParameterCount / 1e6:F2} M parameters, {teacherConfig.NumLayers} layers of {teacherConfig.HiddenSize}; student: {trainer.Model.ParameterCount / 1e6:F2} M parameters, {options.Layers} layers of {options.Dim}; {loss}; {options.Steps} steps of {options.Batch}x{options.SeqLen} tokens");
         TrainingOutcome outcome = TrainingLoop.Run(trainer, work, corpus.Sha256, seconds, log, cancel);

@@ -94,6 +94,22 @@ internal sealed class Trainer : IDisposable
         Step = header.Step;
     }
 
+    /// <summary>
+    /// Continues from the checkpoint in <paramref name="work"/> when <paramref name="header"/> names one; returns the
+    /// training seconds of the sessions before (0 for a new run).
+    /// </summary>
+    public double ResumeFrom(string work, TrainingCheckpoint.Header? header, TextWriter log)
+    {
+        if (header is null)
+        {
+            return 0;
+        }
+
+        Restore(work);
+        log.WriteLine($"resumed at step {Step} of {Options.Steps}");
+        return header.Seconds;
+    }
+
     /// <summary>Held-out perplexity over every token of <paramref name="heldOut"/> after the first, beside the unigram baseline.</summary>
     public PerplexityReport Evaluate(TokenStream heldOut, long heldOutBytes, UnigramModel unigram)
     {

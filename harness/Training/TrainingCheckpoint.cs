@@ -69,6 +69,15 @@ internal static class TrainingCheckpoint
         return header;
     }
 
+    /// <summary>Refuses to resume a checkpoint made from another corpus (another SDK version's documentation).</summary>
+    public static void CheckCorpus(Header? header, string corpusSha256)
+    {
+        if (header is not null && header.CorpusSha256 != corpusSha256)
+        {
+            throw new HarnessInputException($"--resume: this SDK's corpus ({corpusSha256[..16]}…) differs from the checkpoint's ({header.CorpusSha256[..16]}…)");
+        }
+    }
+
     public static Header? ReadHeader(string directory)
     {
         string path = Path.Combine(directory, FileName);

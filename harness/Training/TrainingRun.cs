@@ -34,10 +34,7 @@ internal static class TrainingRun
         var clock = Stopwatch.StartNew();
         DocCorpus corpus = DocCorpusReader.FromSdk();
         log.WriteLine($"corpus: {corpus.Source}, {corpus.Train.Count} training documents ({corpus.TrainBytes / 1e6:F2} MB), {corpus.HeldOut.Count} held out ({corpus.HeldOutBytes / 1e6:F2} MB), sha256 {corpus.Sha256[..16]}… ({clock.Elapsed.TotalSeconds:F1} s)");
-        if (header is not null && header.CorpusSha256 != corpus.Sha256)
-        {
-            throw new HarnessInputException($"--resume: this SDK's corpus ({corpus.Sha256[..16]}…) differs from the checkpoint's ({header.CorpusSha256[..16]}…)");
-        }
+        TrainingCheckpoint.CheckCorpus(header, corpus.Sha256);
 
         string tokenizerPath = Path.Combine(work, CheckpointLoader.TokenizerFile);
         if (header is null)
@@ -52,13 +49,7 @@ internal static class TrainingRun
         log.WriteLine($"tokens: {train.Tokens.Length} training, {heldOut.Tokens.Length} held out; {corpus.TrainBytes / (double)train.Tokens.Length:F2} bytes per token ({clock.Elapsed.TotalSeconds:F1} s)");
 
         using var trainer = new Trainer(options, train, tokenizer.VocabSize, BosId, EosId);
-        double seconds = 0;
-        if (header is not null)
-        {
-            trainer.Restore(work);
-            seconds = header.Seconds;
-            log.WriteLine($"resumed at step {trainer.Step} of {options.Steps}");
-        }
+        double seconds = trainer.ResumeFrom(work, header, log);
 
         LlamaConfig config = trainer.Model.Config;
         log.WriteLine($"model: {trainer.Model.ParameterCount / 1e6:F2} M parameters (d {config.HiddenSize}, {config.NumLayers} layers, {config.NumHeads} heads, {config.NumKvHeads} kv heads, ffn {config.IntermediateSize}, vocab {config.VocabSize}, context {config.MaxPositions}); {options.Steps} steps of {options.Batch}x{options.SeqLen} tokens");
