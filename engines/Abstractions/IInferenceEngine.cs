@@ -9,11 +9,11 @@ public interface IInferenceEngine : IDisposable
 {
     EngineCapabilities Capabilities { get; }
 
-    /// <summary>The options this instance was built with.</summary>
-    EngineOptions Options { get; }
-
-    /// <summary>The model's tokenizer, or null in token-id mode.</summary>
+    /// <summary>The model's tokenizer, or null in token-id mode (and for servers whose tokenizer is not known).</summary>
     ITokenizer? Tokenizer { get; }
+
+    /// <summary>Token ids the model accepts are [0, VocabSize); null when the engine cannot tell (a remote server).</summary>
+    int? VocabSize { get; }
 
     /// <summary>Tokens per sequence the engine accepts (prompt plus output).</summary>
     int MaxContextTokens { get; }

@@ -19,12 +19,13 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
     private readonly ServingLoop serving;
     private readonly TraceRecorder trace;
 
-    public LlamaEngine(LlamaModel model, ITokenizer? tokenizer, EngineOptions options, ServingOptions? serving = null)
+    public LlamaEngine(LlamaModel model, ITokenizer? tokenizer, LlamaOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Model = model;
         Tokenizer = tokenizer;
         Options = options;
-        Serving = serving ?? ServingOptions.Parse(options);
+        Serving = options.Serving;
         Serving.CheckAgainst(model.Attention, model.DecodePath);
         long bytesPerToken = Paging.KvBlockPool.BytesPerTokenOf(model.Config);
         store = Serving.Layout == KvLayout.Paged
@@ -34,7 +35,7 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
         IReadOnlyList<int> eos = tokenizer?.EosTokenIds is { Count: > 0 } e ? e : model.Config.EosTokenIds;
         var limits = new SchedulerLimits(Serving.MaxBatch, Serving.MaxBatchedTokens, Serving.BatchWait);
         this.serving = ServingLoop.Create(Serving.Batching, model, store, eos, queue.Reader, trace, limits);
-        Capabilities = DescribeCapabilities(model.MaxContext);
+        Capabilities = DescribeCapabilities();
         loop = new Thread(Run) { IsBackground = true, Name = "llama-engine" };
         loop.Start();
     }
@@ -47,7 +48,8 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
 
     public EngineCapabilities Capabilities { get; }
 
-    public EngineOptions Options { get; }
+    /// <summary>The options this instance was built with.</summary>
+    public LlamaOptions Options { get; }
 
     public ITokenizer? Tokenizer { get; }
 
@@ -60,14 +62,12 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
         KvCachePeakBytes: store.PeakUsedBytes,
         PeakRssBytes: ProcessMemory.PeakRssBytes());
 
-    public static EngineCapabilities DescribeCapabilities(int maxContext) => new(
+    public static EngineCapabilities DescribeCapabilities() => new(
         Engine: "llama-torchsharp",
         Device: "cpu",
-        Precisions: PrecisionNames.All,
-        AttentionKinds: AttentionKindNames.All,
-        BatchingModes: BatchingModeNames.All,
-        TensorParallelSizes: [1, 2, 4, 8],
-        MaxContextTokens: maxContext);
+        ScoresSequences: true,
+        ReportsSchedulerTelemetry: true,
+        Streaming: TokenStreaming.PerToken);
 
     public async IAsyncEnumerable<TokenEvent> GenerateAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -88,6 +88,8 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
     public EngineTrace Drain() => trace.Drain() with { Parallel = Model.TakeParallelProfile() };
 
     public int VocabSize => Model.Config.VocabSize;
+
+    int? IInferenceEngine.VocabSize => VocabSize;
 
     public float[] ScoreSequence(IReadOnlyList<int> ids)
     {

@@ -5,67 +5,98 @@ using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Tokenization;
 using Harness.Engines.Llama.Torch;
+using System.Globalization;
+using Harness.Engines.Options;
 using TorchSharp;
 
 namespace Harness.Engines.Llama;
 
-/// <summary>Builds a <see cref="LlamaEngine"/> from a model spec and one variant's options.</summary>
-public static class LlamaEngineFactory
+/// <summary>
+/// The Llama engine as a plug-in: its name, option schema (<see cref="LlamaOptions.Schema"/>), and builds of
+/// <see cref="LlamaEngine"/> from a model spec and one variant's <see cref="LlamaOptions"/>.
+/// </summary>
+public sealed class LlamaEngineFactory : EngineFactory<LlamaOptions>
 {
-    /// <summary>Default KV cache length when the options do not set one (models advertise up to 128k positions).</summary>
-    public const int DefaultContextCap = 8192;
+    /// <summary>Options that change how requests are served but not the numbers (see <see cref="ReferenceOptions"/>).</summary>
+    private static readonly string[] ServingOnlyOptions = ["batch_wait_ms", "max_batched_tokens", "kv_budget_bytes"];
 
-    public static IReadOnlyList<string> DecodePaths { get; } = ["kernels", "torch"];
+    public override string Name => LlamaOptions.EngineName;
 
-    public static IReadOnlyList<string> PrefillPaths { get; } = ["torch", "kernels"];
+    public override string Description => "The project's Llama-family engine: TorchSharp prefill, its own SIMD decode kernels, batching, paged KV, tensor parallelism, pruning and quantisation (CPU).";
 
-    /// <summary>Engine-specific option names this engine reads from <see cref="EngineOptions.Extra"/>.</summary>
-    public static IReadOnlyList<string> ExtraOptions { get; } =
-        ["decode", "prefill", "prune", "batch_wait_ms", "kv_layout", "block_size", "kv_budget_bytes", "prefix_cache", "max_batched_tokens", .. Int4Options.OptionNames];
+    public override OptionSchema Schema => LlamaOptions.Schema;
 
-    /// <summary>
-    /// Checks every option that does not depend on the model (names, values, and how they combine), so a scenario can be
-    /// refused before any weights are loaded.
-    /// </summary>
-    /// <exception cref="EngineException">The first bad option, in one line.</exception>
-    public static ServingOptions Validate(EngineOptions options)
+    public override EngineCapabilities Capabilities => LlamaEngine.DescribeCapabilities();
+
+    /// <summary>The shipped trained models (read from their manifests) and the presets (synthetic weights at real shapes).</summary>
+    public override IEnumerable<string> DescribeModels()
     {
-        ArgumentNullException.ThrowIfNull(options);
-        PrecisionNames.Parse(options.Precision);
-        AttentionKind attention = AttentionKindNames.Parse(options.Attention);
-        DecodePath decode = ParseDecodePath(options);
-        if (options.Extra?.Keys.FirstOrDefault(k => !ExtraOptions.Contains(k)) is { } unknown)
+        foreach ((string name, string how) in new[] { ("default", "trained by `train` on the .NET SDK's documentation; a scenario without a model runs it"), ("default-distilled", "distilled from default by `distill`") })
         {
-            throw new EngineException($"unknown engine option '{unknown}' (this engine reads: {string.Join(", ", ExtraOptions)})");
+            (LlamaWeights weights, _, _) = LoadWeights(ModelSpec.Parse(name), Precision.Fp32);
+            using (weights)
+            {
+                LlamaConfig c = weights.Config;
+                yield return string.Create(CultureInfo.InvariantCulture, $"{name,-18} {c.ParameterCount / 1e6:F2} M parameters, {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, {c.MaxPositions} positions; {how}");
+            }
         }
 
-        if (!options.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
+        foreach (string name in ModelPresets.Names)
         {
-            throw new EngineException($"device '{options.Device}' is not available: this build runs on cpu (build with -p:TorchBackend=cuda and a CUDA libtorch package for GPUs)");
+            LlamaConfig c = ModelPresets.Config(name);
+            yield return string.Create(CultureInfo.InvariantCulture, $"preset:{name,-11} {c.ModelType}, {c.NumLayers} layers, hidden {c.HiddenSize}, heads {c.NumHeads}/{c.NumKvHeads} kv, vocab {c.VocabSize}, {c.MaxPositions} positions (synthetic weights at real shapes)");
         }
-
-        Int4Options.Parse(options.Extra);
-        PruneOptions.Parse(options.Extra?.GetValueOrDefault("prune"));
-        ParsePrefillPath(options, decode);
-        ServingOptions serving = ServingOptions.Parse(options);
-        serving.CheckAgainst(attention, decode);
-        return serving;
     }
 
-    public static LlamaEngine Create(string modelSpec, EngineOptions options)
+    /// <summary>Presets use GPT-2 BPE, Hugging Face folders have one when they hold tokenizer.json, llama2.c files never do.</summary>
+    public override bool? HasTokenizer(string modelSpec)
     {
-        ServingOptions serving = Validate(options);
-        Precision precision = PrecisionNames.Parse(options.Precision);
-        AttentionKind attention = AttentionKindNames.Parse(options.Attention);
-        DecodePath decode = ParseDecodePath(options);
-        PrefillPath prefill = ParsePrefillPath(options, decode);
+        ModelSpec spec;
+        try
+        {
+            spec = ModelSpec.Parse(modelSpec);
+        }
+        catch (EngineException)
+        {
+            return null;
+        }
+
+        return spec.Kind switch
+        {
+            ModelSpecKind.Preset => true,
+            ModelSpecKind.Llama2c => false,
+            _ => File.Exists(Path.Combine(spec.Location, CheckpointLoader.TokenizerFile)),
+        };
+    }
+
+    /// <summary>
+    /// The variant's options with serving changed so the reference sequences run in one continuous batch (outputs do not
+    /// depend on the batch) with a context just long enough when none is set.
+    /// </summary>
+    public override IReadOnlyDictionary<string, string> ReferenceOptions(IReadOnlyDictionary<string, string> options, int batch, int contextTokens)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var reference = options.Where(kv => !ServingOnlyOptions.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
+        reference["batching"] = "continuous";
+        reference["max_batch"] = batch.ToString(CultureInfo.InvariantCulture);
+        if (!reference.TryGetValue("max_context", out string? context) || context.Trim() == "0")
+        {
+            reference["max_context"] = ((contextTokens + 63) / 64 * 64).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return reference;
+    }
+
+    /// <summary>Builds from options set in code (tests, the engine's tools).</summary>
+    public static LlamaEngine Build(string modelSpec, LlamaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Check();
         ModelSpec spec = ModelSpec.Parse(modelSpec);
         TorchRuntime.EnsureInitialized();
-        int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        torch.set_num_threads(threads);
+        torch.set_num_threads(options.ThreadCount);
 
-        PruneOptions? prune = PruneOptions.Parse(options.Extra?.GetValueOrDefault("prune"));
-        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, precision, Int4Options.Parse(options.Extra), prune);
+        (LlamaWeights weights, string? tokenizerJson, bool synthetic) = LoadWeights(spec, options.Precision, options.Int4, options.Prune);
         LlamaConfig config = weights.Config;
 
         if (options.MaxContext > config.MaxPositions)
@@ -74,12 +105,12 @@ public static class LlamaEngineFactory
             throw new EngineException($"max context {options.MaxContext} exceeds the model's {config.MaxPositions} positions");
         }
 
-        int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, DefaultContextCap);
+        int context = options.MaxContext > 0 ? options.MaxContext : Math.Min(config.MaxPositions, LlamaOptions.DefaultContextCap);
         LlamaModel model;
         try
         {
-            var decoder = new KernelDecoderFactory(threads, serving.DecodeRows, options.TensorParallel);
-            model = new LlamaModel(weights, context, attention, decode, decoder, prefillPath: prefill);
+            var decoder = new KernelDecoderFactory(options.ThreadCount, options.Serving.DecodeRows, options.TensorParallel);
+            model = new LlamaModel(weights, context, options.Attention, options.Decode, decoder, prefillPath: options.PrefillPath);
         }
         catch
         {
@@ -90,7 +121,7 @@ public static class LlamaEngineFactory
         ITokenizer? tokenizer = TokenizerFactory.ForModel(tokenizerJson, config.VocabSize, config.BosTokenId, config.EosTokenIds, synthetic);
         try
         {
-            return new LlamaEngine(model, tokenizer, options, serving);
+            return new LlamaEngine(model, tokenizer, options);
         }
         catch
         {
@@ -98,6 +129,10 @@ public static class LlamaEngineFactory
             throw;
         }
     }
+
+    protected override LlamaOptions Bind(OptionValues values) => LlamaOptions.From(values);
+
+    protected override IInferenceEngine Create(string modelSpec, LlamaOptions options) => Build(modelSpec, options);
 
     /// <summary>
     /// Weights in <paramref name="precision"/>: a checkpoint converted (and quantised) at load, or a model saved by
@@ -142,56 +177,4 @@ public static class LlamaEngineFactory
     // Checkpoint tensors to inference weights in a precision, pruned first when asked.
     private static LlamaWeights Convert(LlamaConfig config, Func<string, TorchSharp.torch.Tensor?> source, Precision precision, Int4Options int4, PruneOptions? prune) =>
         prune is null ? LlamaWeights.Create(config, precision, source, int4) : PrunedCheckpoint.Build(config, source, precision, int4, prune);
-
-    // Tensor parallelism runs through the kernel decoder, so a split model prefills there too; an unsplit one prefills
-    // through libtorch unless asked (to compare sizes on the same prefill path).
-    private static PrefillPath ParsePrefillPath(EngineOptions options, DecodePath decode)
-    {
-        CheckTensorParallel(options, decode);
-        bool split = options.TensorParallel > 1;
-        string? name = options.Extra?.GetValueOrDefault("prefill");
-        PrefillPath path = name switch
-        {
-            null => split ? PrefillPath.Kernels : PrefillPath.Torch,
-            "torch" => PrefillPath.Torch,
-            "kernels" => PrefillPath.Kernels,
-            _ => throw new EngineException($"unknown prefill path '{name}' (supported: {string.Join(", ", PrefillPaths)})"),
-        };
-        if (path == PrefillPath.Kernels && decode != DecodePath.Kernels)
-        {
-            throw new EngineException("prefill: kernels needs decode: kernels");
-        }
-
-        if (path == PrefillPath.Torch && split)
-        {
-            throw new EngineException($"tensor-parallel size {options.TensorParallel} prefills through the split kernels; prefill: torch would run the whole model on one rank");
-        }
-
-        return path;
-    }
-
-    // The size alone and with the decode path; whether the model can be split that way is known once it is loaded.
-    private static void CheckTensorParallel(EngineOptions options, DecodePath decode)
-    {
-        if (options.TensorParallel < 1)
-        {
-            throw new EngineException($"tensor-parallel size must be at least 1, got {options.TensorParallel}");
-        }
-
-        if (options.TensorParallel > 1 && decode != DecodePath.Kernels)
-        {
-            throw new EngineException($"tensor-parallel size {options.TensorParallel} runs through the kernel decoder; decode: torch is the unsplit libtorch baseline");
-        }
-    }
-
-    private static DecodePath ParseDecodePath(EngineOptions options)
-    {
-        string name = options.Extra?.GetValueOrDefault("decode") ?? "kernels";
-        return name switch
-        {
-            "kernels" => DecodePath.Kernels,
-            "torch" => DecodePath.Torch,
-            _ => throw new EngineException($"unknown decode path '{name}' (supported: {string.Join(", ", DecodePaths)})"),
-        };
-    }
 }

@@ -43,7 +43,15 @@ internal static class AccuracyMeter
             notes.Add($"kl_mean, top1_agreement, greedy_match_tokens: not measured: the reference outputs are missing ({referenceError ?? "not computed"})");
         }
 
-        if (spec.Fidelity is not null && reference is not null)
+        if (spec.Fidelity is not null && scorer is null)
+        {
+            notes.Add($"kl_mean, top1_agreement: n/a: {CannotScore(engine)}");
+        }
+        else if (spec.Fidelity is not null && reference is { Sequences.Count: 0 })
+        {
+            notes.Add("kl_mean, top1_agreement: n/a: the reference produced no fidelity sequences (see the run's accuracy notes)");
+        }
+        else if (spec.Fidelity is not null && reference is not null)
         {
             await Measure("kl_mean, top1_agreement", () =>
             {
@@ -63,7 +71,11 @@ internal static class AccuracyMeter
             }).ConfigureAwait(false);
         }
 
-        if (spec.Perplexity is { } p && plan.PerplexityText is string text)
+        if (spec.Perplexity is not null && scorer is null)
+        {
+            notes.Add($"perplexity: n/a: {CannotScore(engine)}");
+        }
+        else if (spec.Perplexity is { } p && plan.PerplexityText is string text)
         {
             await Measure("perplexity", () =>
             {
@@ -143,8 +155,12 @@ internal static class AccuracyMeter
         return AccuracyFigures.Proportion(matches, items.Count, "items");
     }
 
+    /// <summary>Why a teacher-forced measurement does not apply to <paramref name="engine"/>, for the report.</summary>
+    public static string CannotScore(IInferenceEngine engine) =>
+        $"engine {engine.Capabilities.Engine} cannot score sequences (it returns no teacher-forced logits)";
+
     private static ISequenceScorer Scorer(ISequenceScorer? scorer, IInferenceEngine engine, string what) =>
-        scorer ?? throw new EngineException($"{what} needs teacher-forced logits (ISequenceScorer), which engine {engine.Capabilities.Engine} does not provide");
+        scorer ?? throw new EngineException($"{what}: {CannotScore(engine)}");
 
     private static ITokenizer Tokenizer(IInferenceEngine engine, string what) =>
         engine.Tokenizer ?? throw new EngineException($"{what} needs a tokenizer and the model has none");

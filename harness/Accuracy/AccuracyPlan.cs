@@ -1,6 +1,5 @@
 using System.Globalization;
 using Harness.Engines;
-using Harness.Runner;
 using Harness.Scenarios;
 
 namespace Harness.Accuracy;
@@ -13,7 +12,8 @@ namespace Harness.Accuracy;
 /// <param name="Spec">The section as written (after <c>--quick</c>).</param>
 /// <param name="Reference">The reference's name in results.</param>
 /// <param name="ReferenceVariant">The variant with exactly the reference's options, or null.</param>
-/// <param name="ReferenceConfig">The reference's engine options, by scenario key.</param>
+/// <param name="ReferenceConfig">The reference's options by scenario key (its <c>engine</c> and <c>model</c> included).</param>
+/// <param name="ReferenceEngine">The engine that builds the reference.</param>
 /// <param name="ExactMatchItems">The task's items (empty without exact_match).</param>
 /// <param name="PerplexityText">The held-out text, or null.</param>
 /// <param name="FidelityText">Text to take fidelity sequences from, or null (the reference samples them).</param>
@@ -23,6 +23,7 @@ internal sealed record AccuracyPlan(
     string Reference,
     string? ReferenceVariant,
     IReadOnlyDictionary<string, string> ReferenceConfig,
+    string ReferenceEngine,
     IReadOnlyList<ExactMatchItem> ExactMatchItems,
     string? PerplexityText,
     string? FidelityText,
@@ -30,9 +31,6 @@ internal sealed record AccuracyPlan(
 {
     /// <summary>The reference serves its sampling and greedy requests in continuous batches of at most this many.</summary>
     public const int MaxReferenceBatch = 16;
-
-    /// <summary>Options of the separate build that produces the reference outputs: only serving options change (see <see cref="ReferenceEngineOptions"/>).</summary>
-    private static readonly string[] ServingOnlyOptions = ["batch_wait_ms", "max_batched_tokens", "kv_budget_bytes"];
 
     /// <exception cref="HarnessInputException">The reference is not a variant, a length does not fit the context, or a task file is malformed.</exception>
     public static AccuracyPlan Resolve(Scenario scenario, IReadOnlyList<EngineVariant> variants)
@@ -44,11 +42,12 @@ internal sealed record AccuracyPlan(
         string reference;
         IReadOnlyDictionary<string, string> config;
         string? referenceVariant;
+        string engine;
         if (spec.Reference is string name)
         {
             EngineVariant v = variants.FirstOrDefault(v => v.Name == name)
                 ?? throw new HarnessInputException($"{where}: 'accuracy.reference' names '{name}', which is not a variant of this scenario (variants: {string.Join(", ", variants.Select(v => v.Name))})");
-            (reference, config, referenceVariant) = (name, v.Config, name);
+            (reference, config, referenceVariant, engine) = (name, v.Config, name, v.Engine);
         }
         else
         {
@@ -56,6 +55,7 @@ internal sealed record AccuracyPlan(
             config = new Dictionary<string, string>(variants[0].Config, StringComparer.Ordinal) { ["precision"] = "fp32" };
             referenceVariant = variants.FirstOrDefault(v => SameOptions(v.Config, config))?.Name;
             reference = referenceVariant ?? $"fp32 (options of variant {variants[0].Name})";
+            engine = variants[0].Engine;
         }
 
         if (config.TryGetValue("max_context", out string? contextText) && int.TryParse(contextText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int context) && context > 0)
@@ -68,6 +68,7 @@ internal sealed record AccuracyPlan(
             reference,
             referenceVariant,
             config,
+            engine,
             spec.ExactMatch is { } e ? ExactMatch.Load(e.File, e.MaxItems) : [],
             spec.Perplexity is { } p ? File.ReadAllText(p.Text) : null,
             spec.Fidelity?.Text is { } t ? File.ReadAllText(t) : null,
@@ -75,17 +76,16 @@ internal sealed record AccuracyPlan(
     }
 
     /// <summary>
-    /// The reference build: its variant's options, serving changed so its sampling and greedy requests run in one
-    /// continuous batch (outputs do not depend on the batch) with a context just long enough when none is set. The
-    /// run's reference variant itself is measured as built, so its KL against this build checks that claim.
+    /// The reference build's engine options: its variant's, with serving changed by its engine so the sampling and
+    /// greedy requests run together (outputs do not depend on the batch) in a context just long enough. The run's
+    /// reference variant itself is measured as built, so its KL against this build checks that claim.
     /// </summary>
-    public EngineOptions ReferenceEngineOptions(EngineCapabilities? capabilities)
+    public IReadOnlyDictionary<string, string> ReferenceEngineOptions(IEngineFactory factory)
     {
-        EngineOptions o = EngineOptionsBinder.Bind(ReferenceConfig, capabilities);
+        ArgumentNullException.ThrowIfNull(factory);
         int batch = Math.Clamp(Math.Max(Spec.Fidelity?.Sequences ?? 0, Spec.Greedy?.Prompts ?? 0), 1, MaxReferenceBatch);
-        var extra = (o.Extra ?? new Dictionary<string, string>()).Where(kv => !ServingOnlyOptions.Contains(kv.Key)).ToDictionary(StringComparer.Ordinal);
-        int context = o.MaxContext > 0 ? o.MaxContext : (NeededContext + 63) / 64 * 64;
-        return o with { Batching = "continuous", MaxBatch = batch, Extra = extra, MaxContext = context };
+        var variant = new EngineVariant(Reference, ReferenceEngine, ReferenceConfig);
+        return factory.ReferenceOptions(variant.EngineOptions, batch, NeededContext);
     }
 
     /// <summary>Tokens the longest reference sequence needs (fidelity sequences with BOS, greedy prompt + continuation).</summary>
@@ -153,13 +153,13 @@ internal sealed record AccuracyPlan(
         }
     }
 
-    /// <summary>Equal option maps, an unset precision counting as the engine's default fp32.</summary>
+    /// <summary>Equal option maps, an unset precision counting as fp32 (what the implied reference sets).</summary>
     private static bool SameOptions(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b)
     {
         static Dictionary<string, string> Normal(IReadOnlyDictionary<string, string> c)
         {
             var d = c.ToDictionary(kv => kv.Key, kv => kv.Value.Trim().ToLowerInvariant(), StringComparer.Ordinal);
-            d.TryAdd("precision", EngineOptions.Default.Precision);
+            d.TryAdd("precision", "fp32");
             return d;
         }
 

@@ -28,11 +28,10 @@ internal sealed class AccuracySession
     public AccuracyPlan Plan { get; }
 
     /// <summary>Builds the reference engine (when a measurement needs it), computes its outputs and disposes it.</summary>
+    /// <param name="build">Builds the reference: its variant's engine and model, with <see cref="AccuracyPlan.ReferenceEngineOptions"/>.</param>
     public static async Task<AccuracySession> StartAsync(
         AccuracyPlan plan,
-        string model,
-        Func<string, EngineOptions, IInferenceEngine> build,
-        EngineCapabilities? capabilities,
+        Func<IInferenceEngine> build,
         IRunProgress progress,
         CancellationToken cancellationToken)
     {
@@ -48,8 +47,7 @@ internal sealed class AccuracySession
         long started = Stopwatch.GetTimestamp();
         try
         {
-            EngineOptions options = plan.ReferenceEngineOptions(capabilities);
-            using IInferenceEngine engine = await Task.Run(() => build(model, options), CancellationToken.None).ConfigureAwait(false);
+            using IInferenceEngine engine = await Task.Run(build, CancellationToken.None).ConfigureAwait(false);
             ReferenceOutputs outputs = await ReferenceRun.ComputeAsync(engine, plan, cancellationToken).ConfigureAwait(false);
             progress.Note(string.Create(CultureInfo.InvariantCulture, $"accuracy: reference outputs ready after {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s (build included)"));
             return new AccuracySession(plan, outputs, null);

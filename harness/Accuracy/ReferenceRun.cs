@@ -23,15 +23,20 @@ internal static class ReferenceRun
         ArgumentNullException.ThrowIfNull(plan);
         var notes = new List<string>();
         ISequenceScorer? scorer = engine as ISequenceScorer;
-        int vocab = scorer?.VocabSize ?? engine.Tokenizer?.VocabSize
+        int vocab = engine.VocabSize ?? engine.Tokenizer?.VocabSize
             ?? throw new EngineException($"engine {engine.Capabilities.Engine} has neither a tokenizer nor a known vocabulary, so accuracy prompts cannot be built");
 
         var requests = new List<GenerationRequest>();
         int[][] fidelityPrompts = [];
         int[][] textSequences = [];
-        if (plan.Spec.Fidelity is { } f)
+        if (plan.Spec.Fidelity is { } && scorer is null)
         {
-            _ = scorer ?? throw new EngineException($"fidelity needs an engine that returns teacher-forced logits (ISequenceScorer); {engine.Capabilities.Engine} does not");
+            // Greedy agreement needs only generation, so the reference goes on without the fidelity sequences.
+            notes.Add($"kl_mean, top1_agreement: n/a: {AccuracyMeter.CannotScore(engine)}");
+        }
+
+        if (plan.Spec.Fidelity is { } f && scorer is not null)
+        {
             if (plan.FidelityText is string text)
             {
                 textSequences = TextSequences(engine.Tokenizer!, text, f.Sequences, f.Length);

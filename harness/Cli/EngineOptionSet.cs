@@ -3,7 +3,10 @@ using Harness.Engines;
 
 namespace Harness.Cli;
 
-/// <summary>The engine options shared by commands that build an engine from the command line.</summary>
+/// <summary>
+/// How every command that builds an engine chooses it: <c>--model</c>, <c>--engine</c> and repeatable
+/// <c>--set key=value</c>, parsed by the engine's own option schema exactly as a scenario's options are.
+/// </summary>
 internal sealed class EngineOptionSet
 {
     public Option<string> Model { get; } = new("--model", "-m")
@@ -12,66 +15,52 @@ internal sealed class EngineOptionSet
         Required = true,
     };
 
-    public Option<string> Attention { get; } = new("--attention")
+    public Option<string?> Engine { get; } = new("--engine")
     {
-        Description = "Attention implementation: fused or unfused.",
-        DefaultValueFactory = _ => "fused",
+        Description = "Engine name (see `list`); the first registered engine by default.",
     };
 
-    public Option<int> Threads { get; } = new("--threads")
+    public Option<string[]> Set { get; } = new("--set")
     {
-        Description = "Compute threads (0 = one per core).",
-        DefaultValueFactory = _ => 0,
-    };
-
-    public Option<int> MaxContext { get; } = new("--max-context")
-    {
-        Description = "KV cache length per sequence (0 = the model's limit, capped at 8192).",
-        DefaultValueFactory = _ => 0,
-    };
-
-    public Option<string> Decode { get; } = new("--decode")
-    {
-        Description = "Decode implementation: kernels (the project's SIMD kernels, CPU) or torch (libtorch ops).",
-        DefaultValueFactory = _ => "kernels",
-    };
-
-    public Option<int> TensorParallel { get; } = new("--tp")
-    {
-        Description = "Tensor-parallel ranks (each a worker with its own weight shard and share of the cores).",
-        DefaultValueFactory = _ => 1,
-    };
-
-    public Option<string?> Prefill { get; } = new("--prefill")
-    {
-        Description = "Prefill implementation: torch (libtorch, the default at --tp 1) or kernels (the split decoder's, the default above).",
+        Description = "An engine option, key=value, as a scenario sets it (e.g. --set precision=int4 --set tp=2); see `list` for each engine's options. Repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+        DefaultValueFactory = _ => [],
     };
 
     public void AddTo(Command command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(Model);
-        command.Options.Add(Attention);
-        command.Options.Add(Threads);
-        command.Options.Add(MaxContext);
-        command.Options.Add(Decode);
-        command.Options.Add(TensorParallel);
-        command.Options.Add(Prefill);
+        command.Options.Add(Engine);
+        command.Options.Add(Set);
     }
 
-    public EngineOptions Bind(ParseResult parse, string precision)
+    /// <summary>The chosen engine with its options parsed and checked; nothing is loaded yet.</summary>
+    /// <exception cref="HarnessInputException">A malformed <c>--set</c>, in one line.</exception>
+    /// <exception cref="EngineException">An unknown engine or a bad option, in one line.</exception>
+    public (IEngineFactory Factory, EngineSettings Settings) Bind(ParseResult parse, EngineRegistry registry)
     {
-        var extra = new Dictionary<string, string> { ["decode"] = parse.GetValue(Decode)! };
-        if (parse.GetValue(Prefill) is { } prefill)
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(registry);
+        IEngineFactory factory = registry.Get(parse.GetValue(Engine) ?? registry.DefaultEngine);
+        return (factory, factory.Validate(Pairs(parse.GetValue(Set) ?? [])));
+    }
+
+    /// <summary><c>key=value</c> entries as a map; a key given twice keeps its last value, as on most command lines.</summary>
+    public static IReadOnlyDictionary<string, string> Pairs(IEnumerable<string> entries)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string entry in entries)
         {
-            extra["prefill"] = prefill;
+            int eq = entry.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new HarnessInputException($"--set '{entry}': expected key=value, e.g. precision=int4");
+            }
+
+            map[entry[..eq].Trim()] = entry[(eq + 1)..].Trim();
         }
 
-        return new(
-            Precision: precision,
-            Attention: parse.GetValue(Attention)!,
-            TensorParallel: parse.GetValue(TensorParallel),
-            Threads: parse.GetValue(Threads),
-            MaxContext: parse.GetValue(MaxContext),
-            Extra: extra);
+        return map;
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using Harness.Engines;
-using Harness.Engines.Llama.Tokenization;
 
 namespace Harness.Cli;
 
@@ -15,7 +14,6 @@ internal static class GenerateCommand
         var prompt = new Option<string?>("--prompt", "-p") { Description = "Prompt text (needs a tokenizer)." };
         var promptIds = new Option<string?>("--prompt-ids") { Description = "Prompt as comma-separated token ids, e.g. 1,2,3." };
         var maxNewTokens = new Option<int>("--max-new-tokens", "-n") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 64 };
-        var precision = new Option<string>("--precision") { Description = $"Weight precision: {string.Join(", ", Harness.Engines.Llama.Model.PrecisionNames.All)}.", DefaultValueFactory = _ => "fp32" };
         var temperature = new Option<double>("--temperature") { Description = "0 = greedy.", DefaultValueFactory = _ => 0 };
         var topK = new Option<int>("--top-k") { Description = "Sample from the K most likely tokens (0 = all).", DefaultValueFactory = _ => 0 };
         var topP = new Option<double>("--top-p") { Description = "Nucleus sampling mass (1 = off).", DefaultValueFactory = _ => 1 };
@@ -25,7 +23,7 @@ internal static class GenerateCommand
 
         var command = new Command("generate", "Generate tokens for one prompt and report TTFT, prefill and decode speed.");
         engine.AddTo(command);
-        foreach (Option o in new Option[] { prompt, promptIds, maxNewTokens, precision, temperature, topK, topP, seed, ignoreEos, json })
+        foreach (Option o in new Option[] { prompt, promptIds, maxNewTokens, temperature, topK, topP, seed, ignoreEos, json })
         {
             command.Options.Add(o);
         }
@@ -52,7 +50,8 @@ internal static class GenerateCommand
             }
 
             string spec = parse.GetValue(engine.Model)!;
-            using IInferenceEngine llm = EngineRegistry.Create(spec, engine.Bind(parse, parse.GetValue(precision)!));
+            (IEngineFactory factory, EngineSettings settings) = engine.Bind(parse, EngineRegistry.Default);
+            using IInferenceEngine llm = factory.Create(spec, settings);
             IReadOnlyList<int> promptTokens = ids is not null ? PromptIds.Parse(ids) : EncodePrompt(llm, text!);
 
             var request = new GenerationRequest("generate", promptTokens, n, sampling, parse.GetValue(ignoreEos));
@@ -67,7 +66,7 @@ internal static class GenerateCommand
                 }
             }
 
-            var result = GenerationReport.From(spec, llm, promptTokens, output, sent, (llm as IEngineTelemetry)?.Drain().Parallel);
+            var result = GenerationReport.From(spec, settings, llm, promptTokens, output, sent, (llm as IEngineTelemetry)?.Drain().Parallel);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, CliJson.Options));
@@ -76,7 +75,7 @@ internal static class GenerateCommand
             {
                 Console.WriteLine();
                 Console.Error.WriteLine(
-                    $"[{result.Precision}, {result.Attention}] prompt {promptTokens.Count} tok, generated {output.Count} ({result.FinishReason}); " +
+                    $"[{result.Engine}{string.Concat(settings.Values.Given.Select(o => $", {o.Key}={o.Value}"))}] prompt {promptTokens.Count} tok, generated {output.Count} ({result.FinishReason}); " +
                     $"TTFT {result.TtftMs:F1} ms, prefill {result.PrefillTokensPerS:F1} tok/s, decode {result.DecodeTokensPerS:F1} tok/s, " +
                     $"weights {result.WeightsBytes / 1e6:F1} MB");
                 foreach (string line in result.ParallelLines())

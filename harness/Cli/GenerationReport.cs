@@ -7,8 +7,10 @@ namespace Harness.Cli;
 /// <summary>What <c>generate --json</c> prints.</summary>
 internal sealed record GenerationReport(
     [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("precision")] string Precision,
-    [property: JsonPropertyName("attention")] string Attention,
+    [property: JsonPropertyName("engine")] string Engine,
+    [property: JsonPropertyName("options")] IReadOnlyDictionary<string, string> Options,
+    [property: JsonPropertyName("precision"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Precision,
+    [property: JsonPropertyName("attention"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Attention,
     [property: JsonPropertyName("ids")] IReadOnlyList<int> Ids,
     [property: JsonPropertyName("prompt_tokens")] int PromptTokens,
     [property: JsonPropertyName("generated_tokens")] int GeneratedTokens,
@@ -27,8 +29,9 @@ internal sealed record GenerationReport(
     /// TTFT from the request being sent to the first token; prefill speed = prompt tokens over the engine's prefill
     /// time (first token minus compute start); decode speed = tokens after the first over the time after the first.
     /// </summary>
+    /// <param name="settings">The options the engine was built with (every option, defaults included, is reported).</param>
     /// <param name="parallel">The engine's tensor-parallel profile over this generation, if it has one.</param>
-    public static GenerationReport From(string model, IInferenceEngine engine, IReadOnlyList<int> prompt, IReadOnlyList<TokenEvent> tokens, long sentAt, TensorParallelProfile? parallel = null)
+    public static GenerationReport From(string model, EngineSettings settings, IInferenceEngine engine, IReadOnlyList<int> prompt, IReadOnlyList<TokenEvent> tokens, long sentAt, TensorParallelProfile? parallel = null)
     {
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         TokenEvent first = tokens[0];
@@ -37,10 +40,13 @@ internal sealed record GenerationReport(
         double decodeMs = Ms(last.Timestamp - first.Timestamp);
         EngineMemory memory = engine.Memory;
         int[] generated = [.. tokens.Select(t => t.TokenId)];
+        IReadOnlyDictionary<string, string> options = settings.Values.Effective;
         return new GenerationReport(
             model,
-            engine.Options.Precision,
-            engine.Options.Attention,
+            settings.Engine,
+            options,
+            options.GetValueOrDefault("precision"),
+            options.GetValueOrDefault("attention"),
             [.. prompt, .. generated],
             prompt.Count,
             generated.Length,

@@ -1,20 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
 using Harness.Engines;
-using Harness.Engines.Llama;
-using Harness.Engines.Llama.Checkpoints;
-using Harness.Engines.Llama.Model;
+using Harness.Engines.Options;
 using Harness.Scenarios;
 
 namespace Harness.Cli;
 
-/// <summary><c>list</c>: the scenarios on disk, the model presets, and the engines with what each can do.</summary>
+/// <summary><c>list</c>: the scenarios on disk, and each registered engine with its options (read from its schema) and models.</summary>
 internal static class ListCommand
 {
     public static Command Create()
     {
         var scenariosDir = new Option<string>("--scenarios") { Description = "Folder of scenario files.", DefaultValueFactory = _ => "scenarios" };
-        var command = new Command("list", "List scenarios, model presets and engines with their capabilities.");
+        var command = new Command("list", "List scenarios, and every engine with its options, defaults and models.");
         command.Options.Add(scenariosDir);
         command.SetAction(parse =>
         {
@@ -24,8 +22,9 @@ internal static class ListCommand
         return command;
     }
 
-    public static void Write(TextWriter o, string scenariosDir)
+    public static void Write(TextWriter o, string scenariosDir, EngineRegistry? registry = null)
     {
+        registry ??= EngineRegistry.Default;
         ArgumentNullException.ThrowIfNull(o);
         o.WriteLine($"scenarios ({scenariosDir}):");
         string[] files = Directory.Exists(scenariosDir)
@@ -50,31 +49,30 @@ internal static class ListCommand
             }
         }
 
-        o.WriteLine();
-        o.WriteLine("shipped models (trained by the project; a scenario without a model runs 'default'):");
-        foreach ((string name, string how) in new[] { ("default", "trained by `train` on the .NET SDK's documentation"), ("default-distilled", "distilled from default by `distill`") })
+        foreach (IEngineFactory engine in registry.Factories)
         {
-            (LlamaWeights weights, _, _) = LlamaEngineFactory.LoadWeights(ModelSpec.Parse(name), Precision.Fp32);
-            using (weights)
+            o.WriteLine();
+            o.WriteLine($"engine {engine.Name}{(engine.Name == registry.DefaultEngine ? " (default)" : string.Empty)}: {engine.Description}");
+            EngineCapabilities c = engine.Capabilities;
+            o.WriteLine($"  {c.Engine} on {c.Device}; scores sequences: {YesNo(c.ScoresSequences)}; scheduler telemetry: {YesNo(c.ReportsSchedulerTelemetry)}; tokens stream {(c.Streaming == TokenStreaming.PerToken ? "one by one" : "in chunks")}");
+            o.WriteLine("  options (scenario engine.options / matrix / variants, or --set key=value):");
+            foreach (EngineOption option in engine.Schema.Options)
             {
-                LlamaConfig c = weights.Config;
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-18} {c.ParameterCount / 1e6:F2} M parameters, {c.NumLayers} layers, hidden {c.HiddenSize}, vocab {c.VocabSize}, {c.MaxPositions} positions; {how}"));
+                string aliases = option.Aliases.Count > 0 ? $" (also {string.Join(", ", option.Aliases)})" : string.Empty;
+                o.WriteLine($"    {option.Name + aliases,-28} {option.TypeText,-40} default {option.Default ?? "(none)",-10} {option.Help}");
+            }
+
+            string[] models = [.. engine.DescribeModels()];
+            if (models.Length > 0)
+            {
+                o.WriteLine("  models (--model, scenario model:):");
+                foreach (string model in models)
+                {
+                    o.WriteLine($"    {model}");
+                }
             }
         }
-        o.WriteLine();
-        o.WriteLine("model presets (preset:NAME, synthetic weights at real shapes):");
-        foreach (string name in ModelPresets.Names)
-        {
-            LlamaConfig c = ModelPresets.Config(name);
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-14} {c.ModelType}, {c.NumLayers} layers, hidden {c.HiddenSize}, heads {c.NumHeads}/{c.NumKvHeads} kv, vocab {c.VocabSize}, {c.MaxPositions} positions"));
-        }
-
-        o.WriteLine();
-        o.WriteLine("engines:");
-        foreach (string name in EngineRegistry.Names)
-        {
-            EngineCapabilities c = EngineRegistry.Describe(name);
-            o.WriteLine($"  {name} ({c.Engine}, {c.Device}): precision {string.Join('|', c.Precisions)}; attention {string.Join('|', c.AttentionKinds)}; batching {string.Join('|', c.BatchingModes)}; tp {string.Join('|', c.TensorParallelSizes)}; max context {c.MaxContextTokens}");
-        }
     }
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
 }

@@ -2,36 +2,47 @@ using Harness.Engines.Llama;
 
 namespace Harness.Engines;
 
-/// <summary>The engines the harness can drive, by name, with what each can do.</summary>
-internal static class EngineRegistry
+/// <summary>
+/// The engines the harness can drive, by name. <see cref="Default"/> is the one list of backends; the rest of the
+/// harness finds engines here and knows them only through <see cref="IEngineFactory"/>. Tests build registries of their
+/// own to add engines.
+/// </summary>
+internal sealed class EngineRegistry
 {
-    public const string Default = "llama";
+    private readonly IReadOnlyList<IEngineFactory> _factories;
 
-    public static IReadOnlyList<string> Names { get; } = [Default];
-
-    public static IInferenceEngine Create(string modelSpec, EngineOptions options, string engine = Default) => engine switch
+    public EngineRegistry(IEnumerable<IEngineFactory> factories)
     {
-        Default => LlamaEngineFactory.Create(modelSpec, options),
-        _ => throw new EngineException($"unknown engine '{engine}' (available: {string.Join(", ", Names)})"),
-    };
-
-    /// <summary>Checks one variant's options without building anything (no model is loaded).</summary>
-    /// <exception cref="EngineException">The first bad option, in one line.</exception>
-    public static void Validate(EngineOptions options, string engine = Default)
-    {
-        switch (engine)
+        ArgumentNullException.ThrowIfNull(factories);
+        _factories = [.. factories];
+        if (_factories.Count == 0)
         {
-            case Default:
-                LlamaEngineFactory.Validate(options);
-                break;
-            default:
-                throw new EngineException($"unknown engine '{engine}' (available: {string.Join(", ", Names)})");
+            throw new ArgumentException("a registry needs an engine", nameof(factories));
+        }
+
+        if (_factories.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"engine '{twice.Key}' is registered twice", nameof(factories));
         }
     }
 
-    public static EngineCapabilities Describe(string engine = Default) => engine switch
+    /// <summary>Every backend this build ships; the first is the default engine of a scenario that names none.</summary>
+    public static EngineRegistry Default { get; } = new([new LlamaEngineFactory()]);
+
+    public IReadOnlyList<IEngineFactory> Factories => _factories;
+
+    /// <summary>The engine a scenario that names none runs.</summary>
+    public string DefaultEngine => _factories[0].Name;
+
+    /// <exception cref="EngineException">No engine of that name, listing the ones there are.</exception>
+    public IEngineFactory Get(string name) =>
+        _factories.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new EngineException($"unknown engine '{name}' (available: {string.Join(", ", _factories.Select(f => f.Name))})");
+
+    /// <summary>Validates <paramref name="options"/> with engine <paramref name="name"/> and builds it for <paramref name="modelSpec"/>.</summary>
+    public IInferenceEngine Create(string name, string modelSpec, IReadOnlyDictionary<string, string> options)
     {
-        Default => LlamaEngine.DescribeCapabilities(LlamaEngineFactory.DefaultContextCap),
-        _ => throw new EngineException($"unknown engine '{engine}' (available: {string.Join(", ", Names)})"),
-    };
+        IEngineFactory factory = Get(name);
+        return factory.Create(modelSpec, factory.Validate(options));
+    }
 }

@@ -43,7 +43,7 @@ internal static class CompressionComparison
             parts.Add($"pruned {prune}");
         }
 
-        if (config.GetValueOrDefault(Runner.EngineOptionsBinder.ModelKey) is { } model)
+        if (config.GetValueOrDefault(Scenarios.EngineVariant.ModelKey) is { } model)
         {
             parts.Add(model);
         }

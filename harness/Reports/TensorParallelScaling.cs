@@ -10,7 +10,7 @@ namespace Harness.Reports;
 /// </summary>
 internal static class TensorParallelScaling
 {
-    /// <summary>Engine option keys that set the tensor-parallel size: the two spellings EngineOptionsBinder accepts.</summary>
+    /// <summary>Engine option keys that set the tensor-parallel size: the name and alias the Llama engine declares.</summary>
     public static IReadOnlyList<string> SizeKeys { get; } = ["tp", "tensor_parallel"];
 
     /// <summary>One row per variant with a tensor-parallel profile, in run order.</summary>

@@ -38,30 +38,21 @@ internal sealed class ScenarioRunner
 
         // Probed before anything runs, so the load average describes the machine rather than this run.
         RunEnvironment environment = _options.Environment ?? RunEnvironmentProbe.Probe();
-        Func<string, EngineOptions, IInferenceEngine> build = _options.BuildEngine ?? DefaultBuilder(_scenario.Engine.Name);
-        EngineCapabilities? capabilities = _options.BuildEngine is null ? EngineRegistry.Describe(_scenario.Engine.Name) : null;
-        var variants = VariantMatrix.Expand(_scenario.Engine).Select(v => (Variant: v, Options: EngineOptionsBinder.Bind(v.Config, capabilities))).ToList();
-        if (_options.BuildEngine is null)
-        {
-            // A misspelt or contradictory option fails every variant alike: refuse the scenario before anything runs.
-            foreach ((EngineVariant variant, EngineOptions options) in variants)
-            {
-                try
-                {
-                    EngineRegistry.Validate(options, _scenario.Engine.Name);
-                }
-                catch (EngineException ex)
-                {
-                    throw new HarnessInputException($"variant '{variant.Name}': {ex.Message}");
-                }
-            }
-        }
+        EngineRegistry registry = _options.Registry;
+
+        // Every variant's options are parsed by its own engine before anything runs: a misspelt or contradictory option,
+        // or an unknown engine, refuses the scenario in one line.
+        List<VariantSetup> variants = [.. VariantMatrix.Expand(_scenario.Engine, registry.DefaultEngine).Select(v => Setup(registry, v))];
         AccuracyPlan? accuracyPlan = _scenario.Accuracy is null ? null : AccuracyPlan.Resolve(_scenario, [.. variants.Select(v => v.Variant)]);
-        if (accuracyPlan is { Spec.NeedsReference: true } && _options.BuildEngine is null)
+        Func<IInferenceEngine>? buildReference = null;
+        if (accuracyPlan is { Spec.NeedsReference: true })
         {
             try
             {
-                EngineRegistry.Validate(accuracyPlan.ReferenceEngineOptions(capabilities), _scenario.Engine.Name);
+                IEngineFactory factory = registry.Get(accuracyPlan.ReferenceEngine);
+                EngineSettings settings = factory.Validate(accuracyPlan.ReferenceEngineOptions(factory));
+                string model = new EngineVariant(accuracyPlan.Reference, accuracyPlan.ReferenceEngine, accuracyPlan.ReferenceConfig).ModelOr(_scenario.Model);
+                buildReference = () => factory.Create(model, settings);
             }
             catch (EngineException ex)
             {
@@ -86,15 +77,15 @@ internal sealed class ScenarioRunner
         // The reference outputs come first, once, so every variant is measured against the same ones.
         AccuracySession? accuracy = accuracyPlan is null
             ? null
-            : await AccuracySession.StartAsync(accuracyPlan, EngineOptionsBinder.ModelOf(accuracyPlan.ReferenceConfig, _scenario.Model), build, capabilities, _options.Progress, cancellationToken).ConfigureAwait(false);
-        foreach ((EngineVariant variant, EngineOptions options) in variants)
+            : await AccuracySession.StartAsync(accuracyPlan, buildReference ?? (() => throw new InvalidOperationException("no measurement needs the reference")), _options.Progress, cancellationToken).ConfigureAwait(false);
+        foreach (VariantSetup setup in variants)
         {
             if (cancellationToken.IsCancellationRequested)
             {
                 break;
             }
 
-            await RunVariantAsync(variant, options, build, state, accuracy, cancellationToken).ConfigureAwait(false);
+            await RunVariantAsync(setup, state, accuracy, cancellationToken).ConfigureAwait(false);
         }
 
         bool complete = !cancellationToken.IsCancellationRequested;
@@ -114,7 +105,7 @@ internal sealed class ScenarioRunner
             _options.Quick,
             _scenario.Seed,
             _scenario.Model,
-            state.EngineDescription ?? _scenario.Engine.Name,
+            state.EngineDescriptions.Count > 0 ? string.Join("; ", state.EngineDescriptions) : string.Join(", ", variants.Select(v => v.Variant.Engine).Distinct()),
             plan.Description,
             DescribeLoad(_scenario.Load),
             _slo,
@@ -142,8 +133,22 @@ internal sealed class ScenarioRunner
         };
     }
 
-    private async Task RunVariantAsync(EngineVariant variant, EngineOptions options, Func<string, EngineOptions, IInferenceEngine> build, RunState state, AccuracySession? accuracy, CancellationToken cancellationToken)
+    private VariantSetup Setup(EngineRegistry registry, EngineVariant variant)
     {
+        try
+        {
+            IEngineFactory factory = registry.Get(variant.Engine);
+            return new VariantSetup(variant, factory, factory.Validate(variant.EngineOptions));
+        }
+        catch (EngineException ex)
+        {
+            throw new HarnessInputException($"{_scenario.SourcePath}: variant '{variant.Name}': {ex.Message}");
+        }
+    }
+
+    private async Task RunVariantAsync(VariantSetup setup, RunState state, AccuracySession? accuracy, CancellationToken cancellationToken)
+    {
+        EngineVariant variant = setup.Variant;
         bool sweep = _scenario.Load.Pattern == "sweep";
         bool rssReset = PeakRss.TryReset();
         state.AddNote(rssReset
@@ -154,8 +159,8 @@ internal sealed class ScenarioRunner
         try
         {
             // Building loads and converts weights (seconds of CPU); keep it off the caller's thread.
-            string model = EngineOptionsBinder.ModelOf(variant.Config, _scenario.Model);
-            engine = await Task.Run(() => build(model, options), CancellationToken.None).ConfigureAwait(false);
+            string model = variant.ModelOr(_scenario.Model);
+            engine = await Task.Run(() => setup.Factory.Create(model, setup.Settings), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -168,7 +173,12 @@ internal sealed class ScenarioRunner
 
         using (engine)
         {
-            state.EngineDescription ??= $"{_scenario.Engine.Name} ({engine.Capabilities.Engine} on {engine.Capabilities.Device})";
+            string description = $"{variant.Engine} ({engine.Capabilities.Engine} on {engine.Capabilities.Device})";
+            if (!state.EngineDescriptions.Contains(description))
+            {
+                state.EngineDescriptions.Add(description);
+            }
+
             PreparedWorkload workload = WorkloadFactory.Prepare(state.Plan, engine);
             if (workload.Clipped > 0)
             {
@@ -245,17 +255,10 @@ internal sealed class ScenarioRunner
         }
     }
 
-    private static Func<string, EngineOptions, IInferenceEngine> DefaultBuilder(string engineName)
-    {
-        if (!EngineRegistry.Names.Contains(engineName))
-        {
-            throw new HarnessInputException($"unknown engine '{engineName}' (available: {string.Join(", ", EngineRegistry.Names)})");
-        }
-
-        return (model, options) => EngineRegistry.Create(model, options, engineName);
-    }
-
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A variant with its engine and the options that engine parsed, ready to build.</summary>
+    private sealed record VariantSetup(EngineVariant Variant, IEngineFactory Factory, EngineSettings Settings);
 
     /// <summary>What the run has gathered so far; only touched between load runs, from one logical thread.</summary>
     private sealed class RunState(WorkloadPlan plan)
@@ -273,7 +276,8 @@ internal sealed class ScenarioRunner
 
         public IReadOnlyList<string> Notes => _notes;
 
-        public string? EngineDescription { get; set; }
+        /// <summary>One line per engine built, in the order variants first built it.</summary>
+        public List<string> EngineDescriptions { get; } = [];
 
         public void AddNote(string note)
         {

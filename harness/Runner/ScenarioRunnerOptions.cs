@@ -9,8 +9,8 @@ internal sealed record ScenarioRunnerOptions
     /// <summary>Progress display; silent by default.</summary>
     public IRunProgress Progress { get; init; } = SilentRunProgress.Instance;
 
-    /// <summary>Builds one variant's engine from the model spec; <see cref="EngineRegistry"/> by default. Tests pass fakes.</summary>
-    public Func<string, EngineOptions, IInferenceEngine>? BuildEngine { get; init; }
+    /// <summary>The engines variants may name; <see cref="EngineRegistry.Default"/> unless a test adds its own.</summary>
+    public EngineRegistry Registry { get; init; } = EngineRegistry.Default;
 
     /// <summary>The scenario was shrunk by <c>--quick</c>; recorded in the result.</summary>
     public bool Quick { get; init; }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Harness.Engines;
-using Harness.Engines.Llama;
 using Harness.Sampling;
 using Harness.Scenarios;
 using Harness.Workloads;
@@ -156,9 +155,9 @@ internal static class WorkloadFactory
 
     private static int VocabSize(IInferenceEngine engine) =>
         engine.Tokenizer?.VocabSize
-        ?? (engine as LlamaEngine)?.Model.Config.VocabSize
+        ?? engine.VocabSize
 
-        // Token-id mode needs the vocabulary; the engine contract only exposes it through a tokenizer.
+        // Token-id mode needs the vocabulary, which a remote engine may not know.
         ?? throw new HarnessInputException($"engine {engine.Capabilities.Engine} has no tokenizer and no known vocabulary size, so prompts cannot be built");
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using Harness.Accuracy;
+using Harness.Engines;
 
 namespace Harness.Scenarios;
 
@@ -8,7 +9,8 @@ namespace Harness.Scenarios;
 /// </summary>
 internal static class AccuracySpecBinder
 {
-    public static AccuracySpec? Bind(YamlCursor doc, string scenarioPath, string model)
+    /// <param name="engine">The scenario's default engine, which says whether <paramref name="model"/> has a tokenizer.</param>
+    public static AccuracySpec? Bind(YamlCursor doc, string scenarioPath, string model, string engine)
     {
         ArgumentNullException.ThrowIfNull(doc);
         YamlCursor? a = doc.Mapping("accuracy");
@@ -31,7 +33,8 @@ internal static class AccuracySpecBinder
             throw doc.Error("accuracy", "'accuracy' measures nothing: add fidelity, greedy, perplexity, exact_match or load_agreement");
         }
 
-        if (ModelTokenizer.Has(model) == false)
+        bool? hasTokenizer = EngineRegistry.Default.Factories.FirstOrDefault(f => f.Name == engine)?.HasTokenizer(model);
+        if (hasTokenizer == false)
         {
             foreach ((string key, bool needsText) in new[] { ("perplexity", spec.Perplexity is not null), ("exact_match", spec.ExactMatch is not null), ("fidelity", spec.Fidelity?.Text is not null) })
             {

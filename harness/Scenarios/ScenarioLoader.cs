@@ -1,3 +1,4 @@
+using Harness.Engines;
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -45,12 +46,13 @@ internal static class ScenarioLoader
         string name = doc.String("name") ?? Path.GetFileNameWithoutExtension(path);
         // Without a model the scenario runs the project's own trained model, which ships with it.
         string model = doc.String("model") ?? DefaultModel;
+        EngineSpec engine = BindEngine(doc);
         var scenario = new Scenario(
             Name: name,
             Description: doc.String("description") ?? string.Empty,
             SourcePath: path,
             Model: model,
-            Engine: BindEngine(doc),
+            Engine: engine,
             Workload: BindWorkload(doc),
             Load: BindLoad(doc),
             Slo: BindSlo(doc),
@@ -58,7 +60,7 @@ internal static class ScenarioLoader
             Repetitions: Positive(doc, "repetitions", doc.Int("repetitions") ?? 1),
             Seed: ulong.Parse(doc.String("seed") ?? "0", CultureInfo.InvariantCulture),
             Limits: BindLimits(doc),
-            Accuracy: AccuracySpecBinder.Bind(doc, path, model));
+            Accuracy: AccuracySpecBinder.Bind(doc, path, model, engine.Name ?? EngineRegistry.Default.DefaultEngine));
         doc.RejectUnknownKeys();
         return scenario;
     }
@@ -68,7 +70,7 @@ internal static class ScenarioLoader
         YamlCursor? engine = doc.Mapping("engine");
         if (engine is null)
         {
-            return new EngineSpec("llama", new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, string>());
+            return new EngineSpec(null, new Dictionary<string, IReadOnlyList<string>>(), new Dictionary<string, string>());
         }
 
         var matrix = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
@@ -106,7 +108,7 @@ internal static class ScenarioLoader
             }
         }
 
-        var spec = new EngineSpec(engine.String("name") ?? "llama", matrix, engine.Mapping("options")?.ScalarMap() ?? new Dictionary<string, string>(), variants);
+        var spec = new EngineSpec(engine.String("name"), matrix, engine.Mapping("options")?.ScalarMap() ?? new Dictionary<string, string>(), variants);
         engine.RejectUnknownKeys();
         return spec;
     }

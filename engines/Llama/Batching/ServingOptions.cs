@@ -1,11 +1,9 @@
-using System.Globalization;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama.Batching;
 
 /// <summary>
-/// The serving options of the Llama engine: batching policy and KV memory. Parsed from <see cref="EngineOptions"/>
-/// (batching and max_batch are typed there; the rest travel in its Extra map, as scenario files spell them).
+/// The serving options of the Llama engine: batching policy and KV memory, part of <see cref="LlamaOptions"/>.
 /// </summary>
 /// <param name="Batching">none, static or continuous.</param>
 /// <param name="MaxBatch">Most sequences holding KV at once.</param>
@@ -44,49 +42,29 @@ public sealed record ServingOptions(
         _ => MaxBatch,
     };
 
-    /// <exception cref="EngineException">An option is malformed or does not go with the others (one line).</exception>
-    public static ServingOptions Parse(EngineOptions options)
+    /// <summary>The serving options as given, normalised (without batching one sequence runs at a time, and only continuous batching splits prompts) and checked.</summary>
+    /// <exception cref="EngineException">Options that do not go together (one line).</exception>
+    public static ServingOptions Create(BatchingMode batching, int maxBatch, KvLayout layout, int blockSize, long kvBudgetBytes, bool prefixCache, int maxBatchedTokens, TimeSpan batchWait)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        BatchingMode batching = BatchingModeNames.Parse(options.Batching);
-        if (options.MaxBatch < 1)
+        if (maxBatch < 1 || blockSize < 1 || kvBudgetBytes < 0 || maxBatchedTokens < 0)
         {
-            throw new EngineException($"max batch must be at least 1, got {options.MaxBatch}");
+            throw new EngineException($"max_batch and block_size must be at least 1, kv_budget_bytes and max_batched_tokens at least 0 (got {maxBatch}, {blockSize}, {kvBudgetBytes}, {maxBatchedTokens})");
         }
 
-        IReadOnlyDictionary<string, string> extra = options.Extra ?? new Dictionary<string, string>();
-        string? layoutText = extra.GetValueOrDefault("kv_layout");
-        KvLayout layout = layoutText switch
-        {
-            null or "contiguous" => KvLayout.Contiguous,
-            "paged" => KvLayout.Paged,
-            _ => throw new EngineException($"unknown kv_layout '{layoutText}' (supported: contiguous, paged)"),
-        };
-
-        bool paged = layout == KvLayout.Paged;
-        // block_size and max_batched_tokens only mean something for paged KV and continuous batching; the others accept
-        // and ignore them, so one scenario matrix can set them once across layouts and modes.
-        int blockSize = extra.TryGetValue("block_size", out string? b) ? Positive("block_size", b) : DefaultBlockSize;
-        bool prefix = extra.TryGetValue("prefix_cache", out string? p) && Switch("prefix_cache", p);
-        if (prefix && !paged)
+        if (prefixCache && layout != KvLayout.Paged)
         {
             throw new EngineException("prefix_cache needs kv_layout: paged");
         }
-        long budget = extra.TryGetValue("kv_budget_bytes", out string? k) ? Bytes("kv_budget_bytes", k) : 0;
-        int maxBatched = extra.TryGetValue("max_batched_tokens", out string? m) ? Positive("max_batched_tokens", m) : 0;
-        if (batching != BatchingMode.Continuous)
+
+        // block_size and max_batched_tokens only mean something for paged KV and continuous batching; the others accept
+        // and ignore them, so one scenario matrix can set them once across layouts and modes.
+        int maxBatched = batching == BatchingMode.Continuous ? maxBatchedTokens : 0;
+        if (maxBatched > 0 && maxBatched < maxBatch)
         {
-            maxBatched = 0;
+            throw new EngineException($"max_batched_tokens ({maxBatched}) must be at least max_batch ({maxBatch}): every running sequence needs a decode row per step");
         }
 
-        if (maxBatched > 0 && maxBatched < options.MaxBatch)
-        {
-            throw new EngineException($"max_batched_tokens ({maxBatched}) must be at least max_batch ({options.MaxBatch}): every running sequence needs a decode row per step");
-        }
-
-        TimeSpan wait = extra.TryGetValue("batch_wait_ms", out string? w) ? Milliseconds("batch_wait_ms", w) : DefaultBatchWait;
-        int maxBatch = batching == BatchingMode.None ? 1 : options.MaxBatch;
-        return new ServingOptions(batching, maxBatch, layout, blockSize, budget, prefix, maxBatched, wait);
+        return new ServingOptions(batching, batching == BatchingMode.None ? 1 : maxBatch, layout, blockSize, kvBudgetBytes, prefixCache, maxBatched, batchWait);
     }
 
     /// <summary>Checks the options against the model's decode setup (paged KV runs through the fused kernels).</summary>
@@ -107,41 +85,4 @@ public sealed record ServingOptions(
             throw new EngineException("kv_layout: paged runs fused attention only (attention: fused)");
         }
     }
-
-    private static int Positive(string name, string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0
-            ? v
-            : throw new EngineException($"{name} must be a positive integer, got '{text}'");
-
-    private static bool Switch(string name, string text) => text.ToLowerInvariant() switch
-    {
-        "on" or "true" => true,
-        "off" or "false" => false,
-        _ => throw new EngineException($"{name} must be on or off, got '{text}'"),
-    };
-
-    // Bytes as an integer, or with a KiB/MiB/GiB suffix ("256MiB").
-    private static long Bytes(string name, string text)
-    {
-        string t = text.Trim();
-        long unit = 1;
-        foreach ((string suffix, long size) in new[] { ("GiB", 1L << 30), ("MiB", 1L << 20), ("KiB", 1L << 10) })
-        {
-            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                unit = size;
-                t = t[..^suffix.Length].Trim();
-                break;
-            }
-        }
-
-        return long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v > 0 && v <= long.MaxValue / unit
-            ? v * unit
-            : throw new EngineException($"{name} must be a positive number of bytes (optionally with KiB, MiB or GiB), got '{text}'");
-    }
-
-    private static TimeSpan Milliseconds(string name, string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ms) && ms >= 0 && double.IsFinite(ms)
-            ? TimeSpan.FromMilliseconds(ms)
-            : throw new EngineException($"{name} must be a non-negative number of milliseconds, got '{text}'");
 }

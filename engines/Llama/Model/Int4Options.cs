@@ -1,4 +1,3 @@
-using System.Globalization;
 using Harness.Engines.Llama.Kernels;
 
 namespace Harness.Engines.Llama.Model;
@@ -17,25 +16,6 @@ public sealed record Int4Options(int GroupSize = Int4Options.DefaultGroupSize, I
     public const int DefaultGroupSize = 32;
 
     public static Int4Options Default { get; } = new();
-
-    /// <summary>The engine options this record is read from.</summary>
-    public static IReadOnlyList<string> OptionNames { get; } = ["group_size", "rounding", "int8_vocabulary"];
-
-    /// <exception cref="EngineException">A value is malformed (one line).</exception>
-    public static Int4Options Parse(IReadOnlyDictionary<string, string>? extra)
-    {
-        string? group = extra?.GetValueOrDefault("group_size");
-        int size = group is null ? DefaultGroupSize
-            : int.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) && Int4Layout.IsSupportedGroup(parsed) ? parsed
-            : throw new EngineException($"group_size must be 32, 64 or 128, got '{group}'");
-        bool int8Vocabulary = extra?.GetValueOrDefault("int8_vocabulary")?.ToLowerInvariant() switch
-        {
-            null or "false" or "off" => false,
-            "true" or "on" => true,
-            string other => throw new EngineException($"int8_vocabulary must be true or false, got '{other}'"),
-        };
-        return new Int4Options(size, ParseRounding(extra?.GetValueOrDefault("rounding")), int8Vocabulary);
-    }
 
     /// <summary><c>nearest</c> (or absent) or <c>min_error</c>.</summary>
     public static Int4Rounding ParseRounding(string? text) => text switch

@@ -111,16 +111,16 @@ public sealed class PrunedModelTests
     [Fact]
     public void The_engine_prunes_a_checkpoint_from_its_options_and_refuses_a_bad_prune_option()
     {
-        using LlamaEngine engine = LlamaEngineFactory.Create(
+        using LlamaEngine engine = LlamaEngineFactory.Build(
             $"llama2c:{SharedData.Stories260K}",
-            new EngineOptions(Precision: "int8", Threads: 2, MaxContext: 64, Extra: new Dictionary<string, string> { ["prune"] = "2:4" }));
+            LlamaTestOptions.Of(Precision: "int8", Threads: 2, MaxContext: 64, Extra: new Dictionary<string, string> { ["prune"] = "2:4" }));
         // Half of every gate/up row is pruned; int8 rounding may zero a few small kept weights as well.
         LayerWeights layer = engine.Model.Weights.Layers[0];
         using Tensor zeros = (layer.GateUp == 0).sum();
         long half = layer.GateUp.NumberOfElements / 2;
         Assert.InRange(zeros.item<long>(), half, half + (half / 100));
 
-        var e = Assert.Throws<EngineException>(() => LlamaEngineFactory.Validate(new EngineOptions(Extra: new Dictionary<string, string> { ["prune"] = "half" })));
+        var e = Assert.Throws<EngineException>(() => LlamaTestOptions.Of(Extra: new Dictionary<string, string> { ["prune"] = "half" }));
         Assert.Equal($"prune 'half' is not one of {PruneOptions.Forms}", e.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 
@@ -13,9 +14,9 @@ public sealed class BatchingEquivalenceTests
     private const long BytesPerToken = 2L * 5 * 4 * 8 * sizeof(float);
 
     private static LlamaEngine Stories(string batching, int maxBatch, Dictionary<string, string>? extra = null) =>
-        LlamaEngineFactory.Create(
+        LlamaEngineFactory.Build(
             $"llama2c:{SharedData.Stories260K}",
-            new EngineOptions(Threads: 2, MaxContext: 256, Batching: batching, MaxBatch: maxBatch, Extra: extra));
+            LlamaTestOptions.Of(Threads: 2, MaxContext: 256, Batching: batching, MaxBatch: maxBatch, Extra: extra));
 
     [Theory]
     [InlineData("continuous", 4, 1)]

@@ -1,3 +1,4 @@
+using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
@@ -14,7 +15,7 @@ public sealed class DefaultModelTests
     [Fact]
     public async Task LoadsThroughTheEngineAndGeneratesText()
     {
-        using var engine = LlamaEngineFactory.Create("default", new EngineOptions(Threads: 2));
+        using var engine = LlamaEngineFactory.Build("default", LlamaTestOptions.Of(Threads: 2));
         Assert.NotNull(engine.Tokenizer);
         IReadOnlyList<int> prompt = engine.Tokenizer.Encode("Gets the number of elements");
 
@@ -28,7 +29,7 @@ public sealed class DefaultModelTests
     [Fact]
     public void HeldOutPerplexityIsFarBelowTheUnigramBaseline()
     {
-        using var engine = LlamaEngineFactory.Create("default", new EngineOptions(Threads: 2));
+        using var engine = LlamaEngineFactory.Build("default", LlamaTestOptions.Of(Threads: 2));
         TrainingRecord record = TrainingRecord.Read(ModelSpec.DefaultModelDirectory);
         var unigram = new UnigramModel(record.UnigramCounts);
 

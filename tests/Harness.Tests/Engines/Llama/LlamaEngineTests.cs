@@ -1,3 +1,4 @@
+using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Model;
@@ -8,7 +9,7 @@ namespace Harness.Tests.Engines.Llama;
 public sealed class LlamaEngineTests
 {
     private static LlamaEngine Stories(string attention = "fused") =>
-        LlamaEngineFactory.Create($"llama2c:{SharedData.Stories260K}", new EngineOptions(Attention: attention, Threads: 2, MaxContext: 512));
+        LlamaEngineFactory.Build($"llama2c:{SharedData.Stories260K}", LlamaTestOptions.Of(Attention: attention, Threads: 2, MaxContext: 512));
 
     [Fact]
     public async Task StreamsEveryTokenWithIncreasingTimestampsAndTheComputeStartFirst()
@@ -116,7 +117,7 @@ public sealed class LlamaEngineTests
     [InlineData("llama2c:/nonexistent/model.bin", "/nonexistent/model.bin")]
     public void BadModelSpecsFailWithOneLine(string spec, string expected)
     {
-        var ex = Assert.Throws<EngineException>(() => LlamaEngineFactory.Create(spec, EngineOptions.Default));
+        var ex = Assert.Throws<EngineException>(() => LlamaEngineFactory.Build(spec, LlamaOptions.Default));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', ex.Message);
     }
@@ -126,7 +127,7 @@ public sealed class LlamaEngineTests
     [InlineData("fp32", "flash", "attention")]
     public void UnsupportedOptionsAreRejected(string precision, string attention, string expected)
     {
-        var ex = Assert.Throws<EngineException>(() => LlamaEngineFactory.Create("preset:tiny", new EngineOptions(precision, attention)));
+        var ex = Assert.Throws<EngineException>(() => LlamaEngineFactory.Build("preset:tiny", LlamaTestOptions.Of(precision, attention)));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 }

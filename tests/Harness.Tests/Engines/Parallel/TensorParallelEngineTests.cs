@@ -13,7 +13,7 @@ namespace Harness.Tests.Engines.Parallel;
 /// </summary>
 public sealed class TensorParallelEngineTests
 {
-    private static LlamaEngine Stories(EngineOptions options) => LlamaEngineFactory.Create($"llama2c:{SharedData.Stories260K}", options);
+    private static LlamaEngine Stories(LlamaOptions options) => LlamaEngineFactory.Build($"llama2c:{SharedData.Stories260K}", options);
 
     public static TheoryData<int, string, string, string, string, string?> Combinations => new()
     {
@@ -43,13 +43,14 @@ public sealed class TensorParallelEngineTests
         // float activations, and paged attention rescales its softmax per block, so either alone moves the last bits of
         // the logits at any size, which quantised activations can turn into another token.
         bool quantisesActivations = PrecisionNames.Parse(precision).QuantizesActivations();
-        var baseline = new EngineOptions(
+        var serving = new Dictionary<string, string> { ["prefill"] = "kernels", ["kv_layout"] = layout, ["block_size"] = "4" };
+        var baseline = LlamaTestOptions.Of(
             Precision: precision,
             Attention: attention,
             TensorParallel: quantisesActivations ? size : 1,
             Threads: 2,
             MaxContext: 128,
-            Extra: new Dictionary<string, string> { ["prefill"] = "kernels", ["kv_layout"] = layout, ["block_size"] = "4" });
+            Extra: serving);
         Dictionary<string, int[]> expected = [];
         using (LlamaEngine single = Stories(baseline))
         {
@@ -59,13 +60,13 @@ public sealed class TensorParallelEngineTests
             }
         }
 
-        var extra = new Dictionary<string, string>(baseline.Extra!);
+        var extra = new Dictionary<string, string>(serving);
         if (budget is not null)
         {
             extra["kv_budget_bytes"] = budget;
         }
 
-        using LlamaEngine split = Stories(baseline with { Batching = batching, MaxBatch = batching == "none" ? 1 : 4, TensorParallel = size, Extra = extra });
+        using LlamaEngine split = Stories(LlamaTestOptions.Of(precision, attention, batching, batching == "none" ? 1 : 4, size, Threads: 2, MaxContext: 128, Extra: extra));
         int[][] actual = await Task.WhenAll(requests.Select(r => EngineOutputs.Collect(split, r)));
         for (int i = 0; i < requests.Length; i++)
         {
@@ -82,10 +83,10 @@ public sealed class TensorParallelEngineTests
     }
 
     [Theory]
-    [InlineData(0, null, null, "tensor-parallel size must be at least 1, got 0")]
+    [InlineData(0, null, null, "option 'tp' must be 1..64, not '0'")]
     [InlineData(2, "torch", null, "tensor-parallel size 2 runs through the kernel decoder; decode: torch is the unsplit libtorch baseline")]
     [InlineData(2, null, "torch", "tensor-parallel size 2 prefills through the split kernels; prefill: torch would run the whole model on one rank")]
-    [InlineData(1, null, "gpu", "unknown prefill path 'gpu' (supported: torch, kernels)")]
+    [InlineData(1, null, "gpu", "option 'prefill': 'gpu' is not one of auto, torch, kernels")]
     [InlineData(1, "torch", "kernels", "prefill: kernels needs decode: kernels")]
     public void Options_that_cannot_go_with_a_split_are_refused_before_loading(int size, string? decode, string? prefill, string message)
     {
@@ -100,7 +101,7 @@ public sealed class TensorParallelEngineTests
             extra["prefill"] = prefill;
         }
 
-        var e = Assert.Throws<EngineException>(() => LlamaEngineFactory.Validate(new EngineOptions(TensorParallel: size, Extra: extra)));
+        var e = Assert.Throws<EngineException>(() => LlamaTestOptions.Of(TensorParallel: size, Extra: extra));
         Assert.Equal(message, e.Message);
     }
 
@@ -109,7 +110,7 @@ public sealed class TensorParallelEngineTests
     [InlineData(4, "int4", "int4 groups of 32 columns do not align with rank 0's attention columns [0, 16) at tensor-parallel size 4; use a smaller group_size or another size")]
     public void A_split_the_model_cannot_take_fails_the_build_in_one_line(int size, string precision, string message)
     {
-        var e = Assert.Throws<EngineException>(() => Stories(new EngineOptions(Precision: precision, TensorParallel: size, Threads: 2, MaxContext: 64)));
+        var e = Assert.Throws<EngineException>(() => Stories(LlamaTestOptions.Of(Precision: precision, TensorParallel: size, Threads: 2, MaxContext: 64)));
         Assert.Equal(message, e.Message);
     }
 }

@@ -81,7 +81,7 @@ public sealed class LoadAgreementTests
         RunOutcome outcome = await new ScenarioRunner(RunnerTestData.Scenario(yaml), new ScenarioRunnerOptions
         {
             Environment = AccuracyTestData.Environment,
-            BuildEngine = (_, _) => engine,
+            Registry = new TestEngineFactory((_, _) => engine).Registry(),
         }).RunAsync();
         VariantResult v = Assert.Single(outcome.Result.Variants);
         Assert.NotNull(outcome.Result.Accuracy);

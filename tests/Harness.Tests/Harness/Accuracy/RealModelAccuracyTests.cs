@@ -14,6 +14,7 @@ public sealed class RealModelAccuracyTests
         "fp32",
         null,
         new Dictionary<string, string> { ["precision"] = "fp32" },
+        "llama",
         [],
         null,
         null,
@@ -71,11 +72,13 @@ public sealed class RealModelAccuracyTests
 
     private static async Task<ReferenceOutputs> ReferenceAsync()
     {
-        using IInferenceEngine reference = EngineRegistryCreate(Plan.ReferenceEngineOptions(null));
+        using IInferenceEngine reference = Create(Plan.ReferenceEngineOptions(Llama));
         return await ReferenceRun.ComputeAsync(reference, Plan, CancellationToken.None);
     }
 
-    private static IInferenceEngine Build(string precision) => EngineRegistryCreate(new EngineOptions(Precision: precision, MaxContext: 128));
+    private static readonly LlamaEngineFactory Llama = new();
 
-    private static IInferenceEngine EngineRegistryCreate(EngineOptions options) => LlamaEngineFactory.Create(AccuracyTestData.Stories260K, options);
+    private static IInferenceEngine Build(string precision) => Create(new Dictionary<string, string> { ["precision"] = precision, ["max_context"] = "128" });
+
+    private static IInferenceEngine Create(IReadOnlyDictionary<string, string> options) => Llama.Create(AccuracyTestData.Stories260K, Llama.Validate(options));
 }

@@ -13,9 +13,9 @@ internal sealed class TokenScriptEngine(Func<GenerationRequest, int, int>? token
 {
     private readonly Func<GenerationRequest, int, int> _token = token ?? Default;
 
-    public EngineCapabilities Capabilities { get; } = new("token-script", "cpu", ["fp32"], ["fused"], ["none"], [1], 4096);
+    public EngineCapabilities Capabilities { get; } = new("token-script", "cpu", false, false, TokenStreaming.PerToken);
 
-    public EngineOptions Options { get; init; } = EngineOptions.Default;
+    public int? VocabSize => Tokenizer!.VocabSize;
 
     public ITokenizer? Tokenizer { get; } = new FakeTokenizer();
 

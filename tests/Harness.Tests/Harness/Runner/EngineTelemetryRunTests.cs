@@ -37,7 +37,7 @@ public sealed class EngineTelemetryRunTests
         var engines = new List<TelemetryFakeEngine>();
         RunOutcome outcome = await Run(o =>
         {
-            var e = new TelemetryFakeEngine(new FakeEngine(o) { PerToken = TimeSpan.FromMilliseconds(1) });
+            var e = new TelemetryFakeEngine(new FakeEngine() { PerToken = TimeSpan.FromMilliseconds(1) });
             engines.Add(e);
             return e;
         });
@@ -78,7 +78,7 @@ public sealed class EngineTelemetryRunTests
     [Fact]
     public async Task ATelemetryRunWritesBothEngineFilesAndTheKvObject()
     {
-        RunOutcome outcome = await Run(o => new TelemetryFakeEngine(new FakeEngine(o)));
+        RunOutcome outcome = await Run(o => new TelemetryFakeEngine(new FakeEngine()));
         using var dir = new TempDir();
         string runDir = Path.Combine(dir.Path, "run");
 
@@ -125,7 +125,7 @@ public sealed class EngineTelemetryRunTests
             ParallelPhaseTimes.Empty(2));
         using var dir = new TempDir();
         string runDir = Path.Combine(dir.Path, "run");
-        RunOutcome outcome = await Run(o => new TelemetryFakeEngine(new FakeEngine(o)) { Parallel = profile });
+        RunOutcome outcome = await Run(o => new TelemetryFakeEngine(new FakeEngine()) { Parallel = profile });
 
         Assert.Null(RunDirectory.Write(runDir, outcome, TextWriter.Null));
 
@@ -152,7 +152,7 @@ public sealed class EngineTelemetryRunTests
     [Fact]
     public async Task APlainEngineWritesNoEngineFilesAndNoKvObject()
     {
-        RunOutcome outcome = await Run(o => new FakeEngine(o));
+        RunOutcome outcome = await Run(o => new FakeEngine());
         using var dir = new TempDir();
         string runDir = Path.Combine(dir.Path, "run");
 
@@ -169,13 +169,13 @@ public sealed class EngineTelemetryRunTests
         Assert.Empty(ResultStore.Load(runDir).Telemetry);
     }
 
-    private static Task<RunOutcome> Run(Func<EngineOptions, IInferenceEngine> build)
+    private static Task<RunOutcome> Run(Func<TestEngineOptions, IInferenceEngine> build)
     {
         Scenario scenario = RunnerTestData.Scenario(Scenario);
         return new ScenarioRunner(scenario, new ScenarioRunnerOptions
         {
             Environment = new RunEnvironment("test cpu", 2, 1, "test os", "test .net", new Dictionary<string, string>(), null, "0 0 0"),
-            BuildEngine = (_, o) => build(o),
+            Registry = new TestEngineFactory((_, o) => build(o)).Registry(),
         }).RunAsync();
     }
 }

@@ -15,7 +15,8 @@ internal sealed class FakeEngine : IInferenceEngine
     private int _inFlight;
     private int _maxInFlight;
 
-    public FakeEngine(EngineOptions? options = null) => Options = options ?? EngineOptions.Default;
+    /// <summary>The options the test factory parsed for this engine, when a factory built it.</summary>
+    public TestEngineOptions? Options { get; init; }
 
     public TimeSpan Prefill { get; init; }
 
@@ -36,11 +37,11 @@ internal sealed class FakeEngine : IInferenceEngine
 
     public bool Disposed { get; private set; }
 
-    public EngineCapabilities Capabilities { get; } = new("fake", "cpu", ["fp32", "bf16"], ["fused", "unfused"], ["none"], [1], 4096);
-
-    public EngineOptions Options { get; }
+    public EngineCapabilities Capabilities { get; } = new("fake", "cpu", false, false, TokenStreaming.PerToken);
 
     public ITokenizer? Tokenizer { get; } = new FakeTokenizer();
+
+    public int? VocabSize => Tokenizer!.VocabSize;
 
     public int MaxContextTokens => 4096;
 

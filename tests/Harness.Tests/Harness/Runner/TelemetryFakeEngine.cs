@@ -39,9 +39,9 @@ internal sealed class TelemetryFakeEngine : IInferenceEngine, IEngineTelemetry
     /// <summary>A tensor-parallel profile every drain returns as its delta, or null for an unsplit engine.</summary>
     public TensorParallelProfile? Parallel { get; init; }
 
-    public EngineCapabilities Capabilities => _inner.Capabilities;
+    public EngineCapabilities Capabilities => _inner.Capabilities with { ReportsSchedulerTelemetry = true };
 
-    public EngineOptions Options => _inner.Options;
+    public int? VocabSize => _inner.VocabSize;
 
     public ITokenizer? Tokenizer => _inner.Tokenizer;
 

@@ -1,3 +1,4 @@
+using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
@@ -125,7 +126,7 @@ public sealed class TrainerTests
             }
 
             int[] ids = [.. trainer.Data.Tokens.Take(20)];
-            using var engine = LlamaEngineFactory.Create($"hf:{dir}", new EngineOptions(Threads: 2));
+            using var engine = LlamaEngineFactory.Build($"hf:{dir}", LlamaTestOptions.Of(Threads: 2));
             float[] engineLogits = engine.ScoreSequence(ids);
             using Tensor input = torch.tensor(ids.Select(i => (long)i).ToArray(), [1, ids.Length]);
             using var noGrad = torch.no_grad();

@@ -1,7 +1,7 @@
 using Harness.Engines;
-using Harness.Engines.Llama.Tokenization;
+using Harness.Cli;
 
-namespace Harness.Tests.Engines.Tokenization;
+namespace Harness.Tests.Harness.Cli;
 
 public sealed class PromptIdsTests
 {
@@ -21,16 +21,16 @@ public sealed class PromptIdsTests
     [InlineData("1.5")]
     [InlineData("-3")]
     [InlineData("99999999999")]
-    public void RejectsBadInput(string? text) => Assert.Throws<EngineException>(() => PromptIds.Parse(text));
+    public void RejectsBadInput(string? text) => Assert.Throws<HarnessInputException>(() => PromptIds.Parse(text));
 
     [Fact]
-    public void NegativeIsNamed() => Assert.Contains("negative", Assert.Throws<EngineException>(() => PromptIds.Parse("1,-3")).Message, StringComparison.Ordinal);
+    public void NegativeIsNamed() => Assert.Contains("negative", Assert.Throws<HarnessInputException>(() => PromptIds.Parse("1,-3")).Message, StringComparison.Ordinal);
 
     [Fact]
     public void OutOfVocabIdIsNamed()
     {
         PromptIds.EnsureInVocab([0, 511], 512);
-        var ex = Assert.Throws<EngineException>(() => PromptIds.EnsureInVocab([1, 600, 2], 512));
+        var ex = Assert.Throws<HarnessInputException>(() => PromptIds.EnsureInVocab([1, 600, 2], 512));
         Assert.Contains("600", ex.Message, StringComparison.Ordinal);
         Assert.Contains("512", ex.Message, StringComparison.Ordinal);
     }
