@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Harness.Engines;
 using Harness.Engines.Llama.Tokenization;
+using Harness.Engines.Llama.Tools.Commands;
 
 namespace Harness.Cli;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Harness.Benchmarks;
 using Harness.Engines.Llama.Model;
+using Harness.Engines.Llama.Tools.Commands;
 
 namespace Harness.Cli;
 

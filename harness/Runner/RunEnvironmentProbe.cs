@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Harness.Benchmarks;
+using Harness.Engines.Llama.Tools.Benchmarks;
 using Harness.Results;
 
 namespace Harness.Runner;

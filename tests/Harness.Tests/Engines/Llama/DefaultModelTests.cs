@@ -1,7 +1,7 @@
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
-using Harness.Training;
+using Harness.Engines.Llama.Tools.Training;
 
 namespace Harness.Tests.Engines.Llama;
 
