@@ -1,4 +1,5 @@
 using Harness.Engines;
+using Harness.Engines.Llama.Tools.Benchmarks;
 using Harness.Metrics;
 
 namespace Harness.Benchmarks;

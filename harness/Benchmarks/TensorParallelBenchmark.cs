@@ -1,6 +1,7 @@
 using Harness.Engines;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Model;
+using Harness.Engines.Llama.Tools.Benchmarks;
 using Harness.Engines.Llama.Torch;
 using TorchSharp;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Harness.Engines.Llama.Tools;
 
 namespace Harness.Cli;
 
@@ -9,11 +10,12 @@ internal static class CommandLineBuilder
     {
         var root = new RootCommand("Benchmarking and evaluation harness for LLM inference engines and their variants.");
         root.Subcommands.Add(GenerateCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
+        foreach (Command tool in LlamaTools.Commands())
+        {
+            root.Subcommands.Add(tool);
+        }
+
         root.Subcommands.Add(TensorParallelBenchCommand.Create());
-        root.Subcommands.Add(QuantizeCommand.Create());
-        root.Subcommands.Add(TrainCommand.Create());
-        root.Subcommands.Add(DistillCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());

@@ -1,7 +1,9 @@
+using Harness.Engines;
 using System.CommandLine;
 using System.Globalization;
 using Harness.Benchmarks;
 using Harness.Engines.Llama.Model;
+using Harness.Engines.Llama.Tools.Commands;
 
 namespace Harness.Cli;
 

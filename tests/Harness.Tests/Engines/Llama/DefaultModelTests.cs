@@ -2,7 +2,7 @@ using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
-using Harness.Training;
+using Harness.Engines.Llama.Tools.Training;
 
 namespace Harness.Tests.Engines.Llama;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using Harness.Engines.Llama.Tokenization;
-using Harness.Training;
+using Harness.Engines.Llama.Tools.Training;
 
 namespace Harness.Tests.Engines.Tokenization;
 
