@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.Model;
+using KvCache = Harness.Engines.Llama.KvCache.ContiguousKvCache;
 
 namespace Harness.Benchmarks;
 

@@ -4,6 +4,7 @@ using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
 using TorchSharp;
+using KvCache = Harness.Engines.Llama.KvCache.ContiguousKvCache;
 
 namespace Harness.Benchmarks;
 

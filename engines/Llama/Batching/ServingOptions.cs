@@ -1,4 +1,5 @@
 using System.Globalization;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama.Batching;
