@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Harness.Engines.Llama.Batching;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama;
@@ -27,7 +28,7 @@ public sealed class LlamaEngine : IInferenceEngine, IEngineTelemetry, ISequenceS
         Options = options;
         Serving = options.Serving;
         Serving.CheckAgainst(model.Attention, model.DecodePath);
-        long bytesPerToken = Paging.KvBlockPool.BytesPerTokenOf(model.Config);
+        long bytesPerToken = KvBlockPool.BytesPerTokenOf(model.Config);
         store = Serving.Layout == KvLayout.Paged
             ? new PagedKvStore(model, Serving.BlockSize, Serving.KvBudgetBytes > 0 ? Serving.KvBudgetBytes : Serving.MaxBatch * bytesPerToken * model.MaxContext, Serving.PrefixCache)
             : new ContiguousKvStore(model, Serving.MaxBatch, Serving.KvBudgetBytes);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Harness.Engines.Llama.Batching;
 using Harness.Engines.Llama.Compression;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Options;
 

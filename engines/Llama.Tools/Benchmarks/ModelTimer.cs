@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.Model;
+using Harness.Engines.Llama.KvCache;
 
 namespace Harness.Engines.Llama.Tools.Benchmarks;
 
@@ -43,7 +44,7 @@ public static class ModelTimer
         }
         finally
         {
-            foreach (KvCache c in caches)
+            foreach (ContiguousKvCache c in caches)
             {
                 c.Dispose();
             }
@@ -53,7 +54,7 @@ public static class ModelTimer
     /// <summary>Milliseconds to prefill one prompt.</summary>
     public static double PrefillMs(LlamaModel model, int[] prompt)
     {
-        using KvCache cache = model.NewCache();
+        using ContiguousKvCache cache = model.NewCache();
         float[] logits = new float[model.Config.VocabSize];
         long start = Stopwatch.GetTimestamp();
         model.Prefill(prompt, cache, logits);

@@ -5,6 +5,7 @@ using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
 using TorchSharp;
+using Harness.Engines.Llama.KvCache;
 
 namespace Harness.Engines.Llama.Tools.Benchmarks;
 
@@ -204,7 +205,7 @@ internal sealed class RuntimeBenchmark
         }
         finally
         {
-            foreach (KvCache c in caches)
+            foreach (ContiguousKvCache c in caches)
             {
                 c.Dispose();
             }

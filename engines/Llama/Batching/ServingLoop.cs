@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama.Batching;

@@ -1,3 +1,5 @@
+using Harness.Engines.Llama.KvCache;
+
 namespace Harness.Engines.Llama.Batching;
 
 /// <summary>

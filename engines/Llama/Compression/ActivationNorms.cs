@@ -1,4 +1,5 @@
 using Harness.Engines.Llama.Generation;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,7 +58,7 @@ public sealed class ActivationNorms : IActivationObserver
         for (int s = 0; s < sequences; s++)
         {
             var ids = new List<int> { model.Config.BosTokenId ?? 0 };
-            using (KvCache cache = model.NewCache())
+            using (ContiguousKvCache cache = model.NewCache())
             {
                 model.Prefill([.. ids], cache, logits);
                 while (ids.Count < length)

@@ -1,3 +1,5 @@
+using Harness.Engines.Llama.KvCache;
+
 namespace Harness.Engines.Llama.Model;
 
 /// <summary>One decode step: for each sequence, the token at position cache.Length in, its logits out.</summary>
@@ -6,10 +8,10 @@ public interface IDecodeStep : IDisposable
     /// <summary>Most rows one <see cref="DecodeBatch"/> or <see cref="Forward"/> takes.</summary>
     int MaxBatch { get; }
 
-    void Decode(int id, KvCache cache, Span<float> logits);
+    void Decode(int id, ContiguousKvCache cache, Span<float> logits);
 
     /// <summary>ids[b] at position caches[b].Length for every b; logits is [B, vocab].</summary>
-    void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches, Span<float> logits);
+    void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<ContiguousKvCache> caches, Span<float> logits);
 
     /// <summary>
     /// Rows ids[r] at positions[r] of kv[r] (several consecutive rows may belong to one sequence); logits [E, vocab]

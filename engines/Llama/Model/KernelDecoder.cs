@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Parallel;
 
 namespace Harness.Engines.Llama.Model;
@@ -76,13 +77,13 @@ public sealed unsafe class KernelDecoder : IDecodeStep
     /// <summary>Tensor-parallel ranks.</summary>
     public int Size { get; }
 
-    public void Decode(int id, KvCache cache, Span<float> logits) => DecodeBatch([id], [cache], logits);
+    public void Decode(int id, ContiguousKvCache cache, Span<float> logits) => DecodeBatch([id], [cache], logits);
 
     /// <summary>
     /// One decode step for B = ids.Length sequences: token ids[b] at position caches[b].Length. Writes logits
     /// [B, vocab] (row b for sequence b) and advances every cache by one.
     /// </summary>
-    public void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches, Span<float> logits)
+    public void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<ContiguousKvCache> caches, Span<float> logits)
     {
         int batch = ids.Length;
         if (caches.Count != batch)
@@ -99,7 +100,7 @@ public sealed unsafe class KernelDecoder : IDecodeStep
         }
 
         Forward(ids, positions, caches, emit, logits);
-        foreach (KvCache cache in caches)
+        foreach (ContiguousKvCache cache in caches)
         {
             cache.Length++;
         }

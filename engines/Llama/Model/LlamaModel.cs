@@ -1,3 +1,4 @@
+using Harness.Engines.Llama.KvCache;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -78,10 +79,10 @@ public sealed class LlamaModel : IDisposable
 
     public PrefillPath PrefillPath { get; }
 
-    public KvCache NewCache() => new(Config, MaxContext);
+    public ContiguousKvCache NewCache() => new(Config, MaxContext);
 
     /// <summary>Runs the prompt through the model (on the prefill path) and writes the last position's logits.</summary>
-    public void Prefill(ReadOnlySpan<int> ids, KvCache cache, Span<float> logits)
+    public void Prefill(ReadOnlySpan<int> ids, ContiguousKvCache cache, Span<float> logits)
     {
         if (PrefillPath == PrefillPath.Kernels)
         {
@@ -94,7 +95,7 @@ public sealed class LlamaModel : IDisposable
     }
 
     /// <summary>Runs one token at position cache.Length and writes its logits.</summary>
-    public void Decode(int id, KvCache cache, Span<float> logits)
+    public void Decode(int id, ContiguousKvCache cache, Span<float> logits)
     {
         if (kernels is not null)
         {
@@ -110,7 +111,7 @@ public sealed class LlamaModel : IDisposable
     /// One decode step for several sequences (ids[b] at position caches[b].Length), logits [B, vocab]. The kernel path
     /// streams the weights once for the whole batch; the libtorch path runs the sequences one after another.
     /// </summary>
-    public void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches, Span<float> logits)
+    public void DecodeBatch(ReadOnlySpan<int> ids, IReadOnlyList<ContiguousKvCache> caches, Span<float> logits)
     {
         int vocab = Config.VocabSize;
         if (kernels is not null && ids.Length <= kernels.MaxBatch)
@@ -151,7 +152,7 @@ public sealed class LlamaModel : IDisposable
         int emitted = 0;
         for (int r = 0; r < ids.Length; r++)
         {
-            if (kv[r] is not KvCache cache)
+            if (kv[r] is not ContiguousKvCache cache)
             {
                 throw new EngineException("the libtorch decode path needs contiguous KV caches");
             }
@@ -170,7 +171,7 @@ public sealed class LlamaModel : IDisposable
     /// <summary>Logits for every position of a sequence, from one pass on the prefill path: [T, vocab] fp32.</summary>
     public Tensor SequenceLogits(ReadOnlySpan<int> ids)
     {
-        using var cache = new KvCache(Config, ids.Length);
+        using var cache = new ContiguousKvCache(Config, ids.Length);
         if (PrefillPath == PrefillPath.Kernels)
         {
             float[] all = new float[(long)ids.Length * Config.VocabSize];
@@ -184,7 +185,7 @@ public sealed class LlamaModel : IDisposable
     /// <summary>Runs a sequence through libtorch (from an empty cache) so <paramref name="observer"/> sees every matrix's input.</summary>
     public void Observe(ReadOnlySpan<int> ids, Compression.IActivationObserver observer)
     {
-        using var cache = new KvCache(Config, ids.Length);
+        using var cache = new ContiguousKvCache(Config, ids.Length);
         using Tensor logits = torchForward.Forward(ids, cache, Attention, observer: observer);
     }
 

@@ -1,3 +1,4 @@
+using Harness.Engines.Llama.KvCache;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -35,7 +36,7 @@ public sealed class TorchForward
     /// position.
     /// </summary>
     /// <param name="observer">Sees the input of every layer's matrix products (calibration for pruning); null in serving.</param>
-    public Tensor Forward(ReadOnlySpan<int> ids, KvCache cache, AttentionKind attention, bool allLogits = false, Compression.IActivationObserver? observer = null)
+    public Tensor Forward(ReadOnlySpan<int> ids, ContiguousKvCache cache, AttentionKind attention, bool allLogits = false, Compression.IActivationObserver? observer = null)
     {
         int start = cache.Length;
         int t = ids.Length;

@@ -1,4 +1,5 @@
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.KvCache;
 
 namespace Harness.Engines.Llama.Paging;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama.Parallel;

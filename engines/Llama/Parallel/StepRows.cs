@@ -1,3 +1,4 @@
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama.Parallel;

@@ -1,3 +1,4 @@
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 using static TorchSharp.torch;
 
@@ -32,12 +33,12 @@ public sealed class AttentionKindTests
         int[] ids = TestModels.SeededIds(50, model.Config.VocabSize, seed: 5);
         float[] whole = new float[model.Config.VocabSize];
         float[] chunked = new float[model.Config.VocabSize];
-        using (KvCache cache = model.NewCache())
+        using (ContiguousKvCache cache = model.NewCache())
         {
             model.Prefill(ids, cache, whole);
         }
 
-        using (KvCache cache = model.NewCache())
+        using (ContiguousKvCache cache = model.NewCache())
         {
             model.Prefill(ids.AsSpan(0, 20), cache, chunked);
             model.Prefill(ids.AsSpan(20, 30), cache, chunked);

@@ -1,4 +1,5 @@
 using Harness.Engines.Llama.Generation;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 
 namespace Harness.Tests.Engines.Llama;
@@ -18,8 +19,8 @@ public sealed class BatchDecodeTests
         var random = new Random(17);
 
         // Sequences at different positions: prompts of different lengths, prefilled separately.
-        var batchedCaches = new List<KvCache>();
-        var singleCaches = new List<KvCache>();
+        var batchedCaches = new List<ContiguousKvCache>();
+        var singleCaches = new List<ContiguousKvCache>();
         int[] next = new int[sequences];
         float[] logits = new float[vocab];
         for (int b = 0; b < sequences; b++)
@@ -46,7 +47,7 @@ public sealed class BatchDecodeTests
             }
         }
 
-        foreach (KvCache c in batchedCaches.Concat(singleCaches))
+        foreach (ContiguousKvCache c in batchedCaches.Concat(singleCaches))
         {
             c.Dispose();
         }

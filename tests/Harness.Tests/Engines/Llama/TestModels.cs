@@ -1,5 +1,6 @@
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Generation;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
 using static TorchSharp.torch;
@@ -59,7 +60,7 @@ internal static class TestModels
     /// <summary>Greedy continuation through the model's own prefill and decode paths (no engine thread).</summary>
     public static int[] Greedy(LlamaModel model, IReadOnlyList<int> prompt, int newTokens)
     {
-        using KvCache cache = model.NewCache();
+        using ContiguousKvCache cache = model.NewCache();
         float[] logits = new float[model.Config.VocabSize];
         model.Prefill([.. prompt], cache, logits);
         var output = new List<int>();
@@ -79,7 +80,7 @@ internal static class TestModels
     /// <summary>Logits at every position when the sequence is fed as a prompt prefix then decoded token by token.</summary>
     public static float[][] CachedLogits(LlamaModel model, IReadOnlyList<int> ids, int prefill)
     {
-        using KvCache cache = model.NewCache();
+        using ContiguousKvCache cache = model.NewCache();
         var rows = new List<float[]>();
         using (Tensor all = model.SequenceLogits([.. ids.Take(prefill)]))
         {

@@ -1,6 +1,8 @@
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Paging;
 using Harness.Tests.Engines.Kernels;
+using Harness.Tests.Engines.KvCache;
 
 namespace Harness.Tests.Engines.Paging;
 
@@ -41,7 +43,7 @@ public sealed unsafe class PagedDecodeAttentionTests
         float[] v = KernelTestData.Uniform(kvHeads * maxLength * headDim, seed: 3);
 
         int needed = BlockTable.BlocksNeeded(length, blockSize);
-        using KvBlockPool pool = PagingTestData.ScatteredPool(Layers, kvHeads, headDim, blockSize, (3 * needed) + 2, seed: length);
+        using KvBlockPool pool = KvCacheTestData.ScatteredPool(Layers, kvHeads, headDim, blockSize, (3 * needed) + 2, seed: length);
         var table = new BlockTable(blockSize);
         Assert.True(table.EnsureCapacity(pool, length));
         if (needed > 1)
@@ -96,7 +98,7 @@ public sealed unsafe class PagedDecodeAttentionTests
             v[i] = -i;
         }
 
-        using KvBlockPool pool = PagingTestData.ScatteredPool(1, KvHeads, HeadDim, BlockSize, 8, seed: 5);
+        using KvBlockPool pool = KvCacheTestData.ScatteredPool(1, KvHeads, HeadDim, BlockSize, 8, seed: 5);
         var table = new BlockTable(BlockSize);
         Assert.True(table.EnsureCapacity(pool, Start + Count));
         fixed (float* pk = k)
@@ -136,7 +138,7 @@ public sealed unsafe class PagedDecodeAttentionTests
     {
         // Each kv head's V rows all equal its index, so query head h must output h / groupSize everywhere.
         const int Heads = 6, KvHeads = 3, HeadDim = 8, BlockSize = 5, Length = 12;
-        using KvBlockPool pool = PagingTestData.ScatteredPool(1, KvHeads, HeadDim, BlockSize, 6, seed: 9);
+        using KvBlockPool pool = KvCacheTestData.ScatteredPool(1, KvHeads, HeadDim, BlockSize, 6, seed: 9);
         var table = new BlockTable(BlockSize);
         Assert.True(table.EnsureCapacity(pool, Length));
         float[] key = KernelTestData.Uniform(KvHeads * HeadDim, seed: 4);

@@ -1,4 +1,5 @@
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 using Harness.Tests.Engines.Llama;
 
@@ -12,7 +13,7 @@ public sealed class RankFailureTests
     {
         using LlamaModel split = TestModels.Stories260K(tensorParallel: 2);
         using LlamaModel whole = TestModels.Stories260K(prefill: PrefillPath.Kernels);
-        using KvCache cache = split.NewCache();
+        using ContiguousKvCache cache = split.NewCache();
         var failing = new FailingSequence(cache);
         float[] logits = new float[split.Config.VocabSize];
 
@@ -24,7 +25,7 @@ public sealed class RankFailureTests
     }
 
     // Throws from the rank whose heads start after head 0 (rank 1 of 2), while rank 0 goes on to its first collective.
-    private sealed unsafe class FailingSequence(KvCache inner) : IKvSequence
+    private sealed unsafe class FailingSequence(ContiguousKvCache inner) : IKvSequence
     {
         public int Length { get => inner.Length; set => inner.Length = value; }
 

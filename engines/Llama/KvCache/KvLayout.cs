@@ -1,4 +1,4 @@
-namespace Harness.Engines.Llama.Batching;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>How sequences' KV memory is laid out (engine option <c>kv_layout</c>).</summary>
 public enum KvLayout

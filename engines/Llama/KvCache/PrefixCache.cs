@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// Automatic prefix caching (vLLM's, nano-vllm's block_manager): a FULL block is identified by the hash of its parent

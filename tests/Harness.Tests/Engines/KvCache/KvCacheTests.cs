@@ -1,6 +1,7 @@
 using Harness.Engines.Llama.Model;
+using Harness.Tests.Engines.Llama;
 
-namespace Harness.Tests.Engines.Llama;
+namespace Harness.Tests.Engines.KvCache;
 
 /// <summary>Decoding with the KV cache gives the logits of recomputing the whole sequence from scratch.</summary>
 public sealed class KvCacheTests

@@ -1,8 +1,8 @@
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// Writes keys and values into a sequence's blocks: one token per decode step, or a range of a contiguous cache
-/// after a prefill (libtorch computes prefill into a contiguous <see cref="Model.KvCache"/>, whose rows are then
+/// after a prefill (libtorch computes prefill into a contiguous <see cref="ContiguousKvCache"/>, whose rows are then
 /// copied into blocks). The table must already have capacity for the positions written.
 /// </summary>
 public static unsafe class PagedKv

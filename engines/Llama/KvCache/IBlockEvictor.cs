@@ -1,4 +1,4 @@
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// Something holding blocks that no sequence needs any more but that are worth keeping while memory is plentiful

@@ -1,10 +1,10 @@
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
-using Harness.Engines.Llama.Paging;
 
-namespace Harness.Tests.Engines.Paging;
+namespace Harness.Tests.Engines.KvCache;
 
-/// <summary>Small configs and pools for the paging tests.</summary>
-internal static class PagingTestData
+/// <summary>Small configs and pools for the KV cache and paged attention tests.</summary>
+internal static class KvCacheTestData
 {
     /// <summary>2 layers, 3 kv heads of 24: 2·2·3·24·4 = 1152 bytes per token.</summary>
     public static LlamaConfig Config(int layers = 2, int heads = 9, int kvHeads = 3, int headDim = 24) => new LlamaConfig

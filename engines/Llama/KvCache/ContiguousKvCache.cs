@@ -1,18 +1,19 @@
 using System.Runtime.CompilerServices;
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Harness.Engines.Llama.Model;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// Contiguous KV cache for one sequence: per layer K and V of shape [kvHeads, capacity, headDim] in fp32, allocated
 /// up front (uninitialised, so pages are only touched as positions fill). Prefill writes it through libtorch, decode
 /// kernels through the tensors' data pointers.
 /// </summary>
-public sealed unsafe class KvCache : IKvSequence, IDisposable
+public sealed unsafe class ContiguousKvCache : IKvSequence, IDisposable
 {
-    public KvCache(LlamaConfig config, int capacity)
+    public ContiguousKvCache(LlamaConfig config, int capacity)
     {
         Capacity = capacity;
         KvHeads = config.NumKvHeads;

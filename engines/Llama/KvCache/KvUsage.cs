@@ -1,4 +1,4 @@
-namespace Harness.Engines.Llama.Batching;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>KV memory at one moment, in bytes.</summary>
 /// <param name="UsedBytes">Stored positions × bytes per position.</param>

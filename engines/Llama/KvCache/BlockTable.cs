@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// One sequence's view of the paged cache: logical block i (positions [i·blockSize, (i+1)·blockSize)) lives in

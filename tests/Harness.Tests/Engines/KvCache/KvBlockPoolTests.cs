@@ -1,14 +1,14 @@
 using Harness.Engines;
-using Harness.Engines.Llama.Paging;
+using Harness.Engines.Llama.KvCache;
 
-namespace Harness.Tests.Engines.Paging;
+namespace Harness.Tests.Engines.KvCache;
 
 public sealed unsafe class KvBlockPoolTests
 {
     [Fact]
     public void Budget_gives_the_exact_block_count()
     {
-        var config = PagingTestData.Config(layers: 2, kvHeads: 3, headDim: 24);
+        var config = KvCacheTestData.Config(layers: 2, kvHeads: 3, headDim: 24);
         // 2 (K, V) · 2 layers · 3 kv heads · 16 slots · 24 · 4 bytes.
         const long PerBlock = 2L * 2 * 3 * 16 * 24 * 4;
         Assert.Equal(18432, PerBlock);

@@ -1,7 +1,8 @@
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
+using Harness.Engines.Llama.Paging;
 
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// One sequence's K/V in the shared block pool, as the decode kernels see it: positions map to blocks through the

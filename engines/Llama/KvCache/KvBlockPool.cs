@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Harness.Engines.Llama.Model;
 
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// The paged KV cache's storage: a fixed number of blocks of <see cref="BlockSize"/> token slots each, shared by all

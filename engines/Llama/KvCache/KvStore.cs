@@ -1,6 +1,6 @@
 using Harness.Engines.Llama.Model;
 
-namespace Harness.Engines.Llama.Batching;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// Where sequences' KV memory comes from: whole-context caches per sequence (<see cref="ContiguousKvStore"/>) or

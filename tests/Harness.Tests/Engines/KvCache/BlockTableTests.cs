@@ -1,6 +1,6 @@
-using Harness.Engines.Llama.Paging;
+using Harness.Engines.Llama.KvCache;
 
-namespace Harness.Tests.Engines.Paging;
+namespace Harness.Tests.Engines.KvCache;
 
 public sealed class BlockTableTests
 {
@@ -64,7 +64,7 @@ public sealed class BlockTableTests
     [Fact]
     public void Slots_map_across_scattered_blocks()
     {
-        using KvBlockPool pool = PagingTestData.ScatteredPool(1, 1, 8, blockSize: 5, numBlocks: 12, seed: 7);
+        using KvBlockPool pool = KvCacheTestData.ScatteredPool(1, 1, 8, blockSize: 5, numBlocks: 12, seed: 7);
         var table = new BlockTable(5);
         Assert.True(table.EnsureCapacity(pool, 23));
         int[] blocks = [.. table.Blocks];

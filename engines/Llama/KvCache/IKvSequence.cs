@@ -1,10 +1,11 @@
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.Model;
 
-namespace Harness.Engines.Llama.Model;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// Where one sequence's keys and values live, as the decode kernels see them: a contiguous per-sequence cache
-/// (<see cref="KvCache"/>) or blocks of a shared pool (<see cref="Paging.PagedSequence"/>). The kernels store each
+/// (<see cref="ContiguousKvCache"/>) or blocks of a shared pool (<see cref="PagedSequence"/>). The kernels store each
 /// new position's K/V here and attend over the positions stored; the caller advances <see cref="Length"/>.
 /// </summary>
 public unsafe interface IKvSequence

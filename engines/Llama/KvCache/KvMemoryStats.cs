@@ -1,4 +1,4 @@
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// KV memory of a set of sequences: what is reserved for them and what their stored tokens actually occupy. The gap is
@@ -15,7 +15,7 @@ public sealed record KvMemoryStats(long ReservedBytes, long UsedBytes, int Block
     /// <summary>100 · wasted / reserved; 0 when nothing is reserved.</summary>
     public double WastePercent => ReservedBytes == 0 ? 0 : 100.0 * WastedBytes / ReservedBytes;
 
-    /// <summary>Each sequence preallocates <paramref name="maxLength"/> positions, as <see cref="Model.KvCache"/> does:
+    /// <summary>Each sequence preallocates <paramref name="maxLength"/> positions, as <see cref="ContiguousKvCache"/> does:
     /// reserved = seqs · maxLength · bytesPerToken, used = Σ lengths · bytesPerToken.</summary>
     public static KvMemoryStats Contiguous(IReadOnlyList<int> lengths, int maxLength, long bytesPerToken)
     {

@@ -1,7 +1,6 @@
 using Harness.Engines.Llama.Model;
-using Harness.Engines.Llama.Paging;
 
-namespace Harness.Engines.Llama.Batching;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// Sequences' KV in blocks of one pool sized from a byte budget, allocated as they grow, with an optional prefix
@@ -14,7 +13,7 @@ internal sealed unsafe class PagedKvStore : KvStore
     private readonly LlamaModel model;
     private readonly KvBlockPool pool;
     private readonly PrefixCache? prefixCache;
-    private readonly KvCache staging;
+    private readonly ContiguousKvCache staging;
     private readonly int watermarkBlocks;
     private PagedSequence? stagingOwner;
 

@@ -1,6 +1,6 @@
-using Harness.Engines.Llama.Paging;
+using Harness.Engines.Llama.KvCache;
 
-namespace Harness.Tests.Engines.Paging;
+namespace Harness.Tests.Engines.KvCache;
 
 public sealed class KvMemoryStatsTests
 {

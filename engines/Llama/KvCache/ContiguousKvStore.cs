@@ -1,6 +1,6 @@
 using Harness.Engines.Llama.Model;
 
-namespace Harness.Engines.Llama.Batching;
+namespace Harness.Engines.Llama.KvCache;
 
 /// <summary>
 /// A whole-context cache per sequence, as engines without paging keep them: a slot is made the first time it is
@@ -10,16 +10,16 @@ namespace Harness.Engines.Llama.Batching;
 internal sealed class ContiguousKvStore : KvStore
 {
     private readonly LlamaModel model;
-    private readonly Stack<KvCache> free = new();
-    private readonly List<KvCache> all = [];
-    private readonly HashSet<KvCache> inUse = [];
+    private readonly Stack<ContiguousKvCache> free = new();
+    private readonly List<ContiguousKvCache> all = [];
+    private readonly HashSet<ContiguousKvCache> inUse = [];
     private long reservedBytes;
 
     /// <param name="budgetBytes">KV memory allowed, or 0 for no limit beyond <paramref name="maxSequences"/>.</param>
     public ContiguousKvStore(LlamaModel model, int maxSequences, long budgetBytes)
     {
         this.model = model;
-        BytesPerToken = Paging.KvBlockPool.BytesPerTokenOf(model.Config);
+        BytesPerToken = KvBlockPool.BytesPerTokenOf(model.Config);
         long perSequence = BytesPerToken * model.MaxContext;
         if (budgetBytes > 0 && budgetBytes < perSequence)
         {
@@ -49,7 +49,7 @@ internal sealed class ContiguousKvStore : KvStore
             return null;
         }
 
-        if (!free.TryPop(out KvCache? cache))
+        if (!free.TryPop(out ContiguousKvCache? cache))
         {
             cache = model.NewCache();
             all.Add(cache);
@@ -70,7 +70,7 @@ internal sealed class ContiguousKvStore : KvStore
 
     public override void Release(IKvSequence kv)
     {
-        var cache = (KvCache)kv;
+        var cache = (ContiguousKvCache)kv;
         if (inUse.Remove(cache))
         {
             cache.Length = 0;
@@ -78,11 +78,11 @@ internal sealed class ContiguousKvStore : KvStore
         }
     }
 
-    public override void Prefill(LlamaModel model, IKvSequence kv, ReadOnlySpan<int> ids, Span<float> logits) => model.Prefill(ids, (KvCache)kv, logits);
+    public override void Prefill(LlamaModel model, IKvSequence kv, ReadOnlySpan<int> ids, Span<float> logits) => model.Prefill(ids, (ContiguousKvCache)kv, logits);
 
     public override void Dispose()
     {
-        foreach (KvCache cache in all)
+        foreach (ContiguousKvCache cache in all)
         {
             cache.Dispose();
         }
