@@ -1,6 +1,5 @@
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
-using Harness.Engines.Llama.Paging;
 
 namespace Harness.Engines.Llama.KvCache;
 

@@ -1,7 +1,7 @@
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.KvCache;
 
-namespace Harness.Engines.Llama.Paging;
+namespace Harness.Engines.Llama.Kernels;
 
 /// <summary>
 /// <see cref="DecodeAttention.Fused"/> over a paged cache (vLLM's PagedAttention, decode side): one new query

@@ -1,10 +1,8 @@
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.KvCache;
-using Harness.Engines.Llama.Paging;
-using Harness.Tests.Engines.Kernels;
 using Harness.Tests.Engines.KvCache;
 
-namespace Harness.Tests.Engines.Paging;
+namespace Harness.Tests.Engines.Kernels;
 
 public sealed unsafe class PagedDecodeAttentionTests
 {
