@@ -1,4 +1,4 @@
-using Harness.Engines.Llama.Generation;
+using Harness.Engines;
 
 namespace Harness.Accuracy;
 
@@ -32,7 +32,7 @@ internal static class FidelityComparison
             kl += KlDivergence(logP, logQ);
 
             // The engines' own argmax (lowest index wins a tie), so agreement means what greedy decoding would do.
-            agreements += Sampler.ArgMax(p) == Sampler.ArgMax(q) ? 1 : 0;
+            agreements += Logits.ArgMax(p) == Logits.ArgMax(q) ? 1 : 0;
         }
 
         return new SequenceFidelity(kl, agreements, positions);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Harness.Engines.Llama.Tools;
+using Harness.Engines;
 
 namespace Harness.Cli;
 
@@ -10,7 +10,7 @@ internal static class CommandLineBuilder
     {
         var root = new RootCommand("Benchmarking and evaluation harness for LLM inference engines and their variants.");
         root.Subcommands.Add(GenerateCommand.Create());
-        foreach (Command tool in LlamaTools.Commands())
+        foreach (Command tool in EngineRegistry.ToolCommands())
         {
             root.Subcommands.Add(tool);
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Harness.Engines;
+using Harness.Engines.Options;
 
 namespace Harness.Cli;
 
@@ -36,31 +37,12 @@ internal sealed class EngineOptionSet
     }
 
     /// <summary>The chosen engine with its options parsed and checked; nothing is loaded yet.</summary>
-    /// <exception cref="HarnessInputException">A malformed <c>--set</c>, in one line.</exception>
-    /// <exception cref="EngineException">An unknown engine or a bad option, in one line.</exception>
+    /// <exception cref="EngineException">A malformed <c>--set</c>, an unknown engine or a bad option, in one line.</exception>
     public (IEngineFactory Factory, EngineSettings Settings) Bind(ParseResult parse, EngineRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(registry);
         IEngineFactory factory = registry.Get(parse.GetValue(Engine) ?? registry.DefaultEngine);
-        return (factory, factory.Validate(Pairs(parse.GetValue(Set) ?? [])));
-    }
-
-    /// <summary><c>key=value</c> entries as a map; a key given twice keeps its last value, as on most command lines.</summary>
-    public static IReadOnlyDictionary<string, string> Pairs(IEnumerable<string> entries)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string entry in entries)
-        {
-            int eq = entry.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new HarnessInputException($"--set '{entry}': expected key=value, e.g. precision=int4");
-            }
-
-            map[entry[..eq].Trim()] = entry[(eq + 1)..].Trim();
-        }
-
-        return map;
+        return (factory, factory.Validate(OptionPairs.Parse(parse.GetValue(Set) ?? [])));
     }
 }

@@ -1,10 +1,13 @@
+using System.CommandLine;
 using Harness.Engines.Llama;
+using Harness.Engines.Llama.Tools;
 
 namespace Harness.Engines;
 
 /// <summary>
-/// The engines the harness can drive, by name. <see cref="Default"/> is the one list of backends; the rest of the
-/// harness finds engines here and knows them only through <see cref="IEngineFactory"/>. Tests build registries of their
+/// The engines the harness can drive, by name. <see cref="Default"/> is the one list of backends (and
+/// <see cref="ToolCommands"/> of their tools); the rest of the harness finds engines here and knows them only through
+/// <see cref="IEngineFactory"/>. Tests build registries of their
 /// own to add engines.
 /// </summary>
 internal sealed class EngineRegistry
@@ -30,6 +33,9 @@ internal sealed class EngineRegistry
     public static EngineRegistry Default { get; } = new([new LlamaEngineFactory()]);
 
     public IReadOnlyList<IEngineFactory> Factories => _factories;
+
+    /// <summary>Commands the backends bring for their own models (training, quantisation, their benchmarks).</summary>
+    public static IEnumerable<Command> ToolCommands() => LlamaTools.Commands();
 
     /// <summary>The engine a scenario that names none runs.</summary>
     public string DefaultEngine => _factories[0].Name;

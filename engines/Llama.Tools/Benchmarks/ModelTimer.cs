@@ -25,7 +25,7 @@ public static class ModelTimer
             for (int b = 0; b < batch; b++)
             {
                 model.Prefill(prompts[b], caches[b], logits.AsSpan(0, vocab));
-                ids[b] = Sampler.ArgMax(logits.AsSpan(0, vocab));
+                ids[b] = Logits.ArgMax(logits.AsSpan(0, vocab));
             }
 
             long prefilled = Stopwatch.GetTimestamp();
@@ -34,7 +34,7 @@ public static class ModelTimer
                 model.DecodeBatch(ids, caches, logits);
                 for (int b = 0; b < batch; b++)
                 {
-                    ids[b] = Sampler.ArgMax(logits.AsSpan(b * vocab, vocab));
+                    ids[b] = Logits.ArgMax(logits.AsSpan(b * vocab, vocab));
                 }
             }
 

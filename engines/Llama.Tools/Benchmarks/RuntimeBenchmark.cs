@@ -192,7 +192,7 @@ internal sealed class RuntimeBenchmark
             for (int b = 0; b < batch; b++)
             {
                 model.Prefill([.. Enumerable.Range(1 + b, 16)], caches[b], logits.AsSpan(0, vocab));
-                ids[b] = Engines.Llama.Generation.Sampler.ArgMax(logits.AsSpan(0, vocab));
+                ids[b] = Logits.ArgMax(logits.AsSpan(0, vocab));
             }
 
             long start = Stopwatch.GetTimestamp();

@@ -19,14 +19,12 @@ internal static class BenchCommand
         var attentionRepetitions = new Option<int>("--attention-repetitions") { Description = "Repetitions of the long fused/unfused prefill.", DefaultValueFactory = _ => 3 };
         var attentionPrefill = new Option<int>("--attention-prefill-tokens") { Description = "Prompt length for fused vs unfused attention (0 = skip).", DefaultValueFactory = _ => 2048 };
         var batchSizes = new Option<string>("--batch-sizes") { Description = "Comma-separated batch sizes for the batched-decode curve, e.g. 1,2,4,8 (empty = skip).", DefaultValueFactory = _ => string.Empty };
-        var threads = new Option<int>("--threads") { Description = "0 = one per core.", DefaultValueFactory = _ => 0 };
         var probeMiB = new Option<int>("--probe-mib") { Description = "Size of each bandwidth-probe array.", DefaultValueFactory = _ => 256 };
-        var groupSize = new Option<int>("--group-size") { Description = "Int4 columns per scale: 32, 64 or 128.", DefaultValueFactory = _ => Int4Options.DefaultGroupSize };
-        var int8Vocabulary = new Option<bool>("--int8-vocabulary") { Description = "Int4: keep the embedding and LM head as int8 per row." };
+        var engine = new EngineSetOption();
         var json = new Option<string?>("--json") { Description = "Also write the full result (with raw samples) to this JSON file." };
 
         var command = new Command("bench", "Measure single-stream prefill/decode speed per precision against the memory-bandwidth roofline.");
-        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, batchSizes, threads, probeMiB, groupSize, int8Vocabulary, json })
+        foreach (Option o in new Option[] { model, precisions, promptTokens, decodeTokens, repetitions, attentionPrefill, attentionRepetitions, batchSizes, probeMiB, engine.Option, json })
         {
             command.Options.Add(o);
         }
@@ -39,11 +37,8 @@ internal static class BenchCommand
                 throw new EngineException("--repetitions, --prompt-tokens, --decode-tokens and --probe-mib must be positive");
             }
 
-            if (!Int4Layout.IsSupportedGroup(parse.GetValue(groupSize)))
-            {
-                throw new EngineException($"--group-size must be 32, 64 or 128, got {parse.GetValue(groupSize)}");
-            }
-
+            // The precisions are the benchmark's axis (--precision); of the engine's options it reads these.
+            (LlamaOptions options, _) = engine.Parse(parse, "bench", "threads", "group_size", "rounding", "int8_vocabulary");
             var benchmark = new RuntimeBenchmark
             {
                 ModelSpec = parse.GetValue(model)!,
@@ -54,9 +49,9 @@ internal static class BenchCommand
                 AttentionPrefillTokens = parse.GetValue(attentionPrefill),
                 AttentionRepetitions = Math.Max(1, parse.GetValue(attentionRepetitions)),
                 BatchSizes = ParseBatchSizes(parse.GetValue(batchSizes)!),
-                Threads = parse.GetValue(threads) > 0 ? parse.GetValue(threads) : Environment.ProcessorCount,
+                Threads = options.ThreadCount,
                 ProbeArrayBytes = (long)parse.GetValue(probeMiB) << 20,
-                Int4 = new Int4Options(parse.GetValue(groupSize), Int8Vocabulary: parse.GetValue(int8Vocabulary)),
+                Int4 = options.Int4,
             };
             RuntimeBenchmarkResult result = benchmark.Run(line => Console.Error.WriteLine(line));
             Console.WriteLine(result.ToMarkdown());

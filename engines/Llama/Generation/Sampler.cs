@@ -3,29 +3,12 @@ namespace Harness.Engines.Llama.Generation;
 /// <summary>Chooses the next token from fp32 logits: greedy, or temperature with optional top-k and top-p.</summary>
 public static class Sampler
 {
-    /// <summary>Index of the largest logit; the lowest index wins a tie (as llama2.c's argmax does).</summary>
-    public static int ArgMax(ReadOnlySpan<float> logits)
-    {
-        int best = 0;
-        float bestValue = logits[0];
-        for (int i = 1; i < logits.Length; i++)
-        {
-            if (logits[i] > bestValue)
-            {
-                bestValue = logits[i];
-                best = i;
-            }
-        }
-
-        return best;
-    }
-
     /// <summary>Samples a token. <paramref name="logits"/> is used as scratch and left modified.</summary>
     public static int Sample(Span<float> logits, SamplingParams sampling, ref SplitMix64 rng)
     {
         if (sampling.IsGreedy)
         {
-            return ArgMax(logits);
+            return Logits.ArgMax(logits);
         }
 
         // Candidates sorted by logit, descending; top-k cuts the list before the softmax.

@@ -1,3 +1,4 @@
+using Harness.Engines;
 using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
@@ -30,7 +31,7 @@ public sealed class BatchDecodeTests
             singleCaches.Add(singleModel.NewCache());
             batchedModel.Prefill(prompt, batchedCaches[b], logits);
             singleModel.Prefill(prompt, singleCaches[b], logits);
-            next[b] = Sampler.ArgMax(logits);
+            next[b] = Logits.ArgMax(logits);
         }
 
         float[] batchLogits = new float[sequences * vocab];
@@ -43,7 +44,7 @@ public sealed class BatchDecodeTests
                 float[] row = batchLogits[(b * vocab)..((b + 1) * vocab)];
                 Assert.Equal(logits, row);
                 Assert.Equal(singleCaches[b].Length, batchedCaches[b].Length);
-                next[b] = Sampler.ArgMax(row);
+                next[b] = Logits.ArgMax(row);
             }
         }
 

@@ -183,11 +183,11 @@ public sealed class BatchingEquivalenceTests
     }
 
     [Theory]
-    [InlineData("kv_layout", "blocks", "unknown kv_layout 'blocks'")]
+    [InlineData("kv_layout", "blocks", "option 'kv_layout': 'blocks' is not one of contiguous, paged")]
     [InlineData("prefix_cache", "on", "prefix_cache needs kv_layout: paged")]
-    [InlineData("block_size", "0", "block_size must be a positive integer")]
-    [InlineData("kv_budget_bytes", "-5", "kv_budget_bytes must be a positive number of bytes")]
-    [InlineData("kv_budget_bytez", "5", "unknown engine option 'kv_budget_bytez'")]
+    [InlineData("block_size", "0", "option 'block_size' must be >= 1, not '0'")]
+    [InlineData("kv_budget_bytes", "-5", "option 'kv_budget_bytes' must be a size such as 4096, 512KiB, 90MiB or 1.5GB, not '-5'")]
+    [InlineData("kv_budget_bytez", "5", "engine 'llama' has no option 'kv_budget_bytez'")]
     public void RejectsBadKvOptionsInOneLine(string key, string value, string message)
     {
         EngineException ex = Assert.Throws<EngineException>(() => Stories("continuous", 4, new Dictionary<string, string> { [key] = value }));
@@ -199,7 +199,7 @@ public sealed class BatchingEquivalenceTests
     public void RejectsAnUnknownBatchingMode()
     {
         EngineException ex = Assert.Throws<EngineException>(() => Stories("dynamic", 4));
-        Assert.Contains("unknown batching 'dynamic'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("option 'batching': 'dynamic' is not one of none, static, continuous", ex.Message, StringComparison.Ordinal);
     }
 
     private static async Task<Dictionary<string, int[]>> SingleStream(IEnumerable<GenerationRequest> requests)

@@ -1,3 +1,4 @@
+using Harness.Engines;
 using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
@@ -109,7 +110,7 @@ public sealed class PrecisionTests
         double worst = 0;
         for (int t = 1; t < sequence.Length; t++)
         {
-            agree += Sampler.ArgMax(decoded[t]) == Sampler.ArgMax(reference[t]) ? 1 : 0;
+            agree += Logits.ArgMax(decoded[t]) == Logits.ArgMax(reference[t]) ? 1 : 0;
             double spread = Math.Sqrt(reference[t].Select(v => (double)v * v).Average());
             worst = Math.Max(worst, TestModels.MaxAbsDifference(decoded[t], reference[t]) / spread);
         }

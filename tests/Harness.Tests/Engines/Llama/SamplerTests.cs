@@ -12,7 +12,7 @@ public sealed class SamplerTests
     {
         var rng = new SplitMix64(1);
         Assert.Equal(1, Sampler.Sample([.. Logits], SamplingParams.Greedy, ref rng));
-        Assert.Equal(2, Sampler.ArgMax([0f, 1f, 5f, 5f]));
+        Assert.Equal(2, global::Harness.Engines.Logits.ArgMax([0f, 1f, 5f, 5f]));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Harness.Engines;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Generation;
 using Harness.Engines.Llama.KvCache;
@@ -66,7 +67,7 @@ internal static class TestModels
         var output = new List<int>();
         while (true)
         {
-            int next = Sampler.ArgMax(logits);
+            int next = Logits.ArgMax(logits);
             output.Add(next);
             if (output.Count == newTokens)
             {
