@@ -76,34 +76,55 @@ public sealed class TensorParallelTests(ITestOutputHelper output)
     /// <summary>
     /// With activations quantised at run time (int8-dynamic, int4) every rank rounds its columns with the whole row's
     /// scale, as the unsplit model does, but the split sums' float order still moves an activation across a rounding
-    /// boundary now and then, and stories260K (64 wide) amplifies that. Measured over 512 teacher-forced positions:
-    /// int8-dynamic agrees on the next token at 512 (tp 2) and 511 (tp 4), int4 at 506 (tp 2); the split's effect is
-    /// small next to the precision's own (int8-dynamic agrees with fp32 on 89 % of positions here).
+    /// boundary now and then (more or less often with each SIMD width, since that order changes with it), and
+    /// stories260K (64 wide) amplifies that. The bound is therefore relative to an independent reference measured in the
+    /// same test: the precision's own effect, the quantised unsplit model against fp32. The split must disturb the
+    /// next token and the logits by at most a quarter of what quantising does: a split that lost a rank's partial sum
+    /// or used the wrong scale moves logits by as much as quantisation itself, and fails.
     /// </summary>
     [Theory]
-    [InlineData("int8-dynamic", 2, 510, 500)]
-    [InlineData("int8-dynamic", 4, 508, 480)]
-    [InlineData("int4", 2, 500, 350)]
-    public void Quantised_activations_split_agree_with_the_unsplit_model_on_almost_every_next_token(string precisionName, int size, int minimumAgreeing, int minimumWithinTolerance)
+    [InlineData("int8-dynamic", 2)]
+    [InlineData("int8-dynamic", 4)]
+    [InlineData("int4", 2)]
+    public void Quantised_activations_split_disturbs_the_model_far_less_than_quantising_it(string precisionName, int size)
     {
         Precision precision = PrecisionNames.Parse(precisionName);
+        using LlamaModel reference = Build("stories260k", Precision.Fp32, 1);
         using LlamaModel whole = Build("stories260k", precision, 1);
         using LlamaModel split = Build("stories260k", precision, size);
         var random = new Random(77);
-        int agreeing = 0, within = 0;
+        int splitFlips = 0, quantisedFlips = 0;
+        double splitDifference = 0, quantisedDifference = 0;
         for (int s = 0; s < 8; s++)
         {
             int[] sequence = [1, .. Enumerable.Range(0, 63).Select(_ => random.Next(2, 512))];
-            foreach ((float[] a, float[] b) in TestModels.FullLogits(whole, sequence).Zip(TestModels.FullLogits(split, sequence)))
+            float[][] r = TestModels.FullLogits(reference, sequence);
+            float[][] a = TestModels.FullLogits(whole, sequence);
+            float[][] b = TestModels.FullLogits(split, sequence);
+            for (int t = 0; t < a.Length; t++)
             {
-                agreeing += Logits.ArgMax(a) == Logits.ArgMax(b) ? 1 : 0;
-                within += TestModels.MaxAbsDifference(a, b) <= LogitTolerance ? 1 : 0;
+                splitFlips += Logits.ArgMax(a[t]) == Logits.ArgMax(b[t]) ? 0 : 1;
+                quantisedFlips += Logits.ArgMax(r[t]) == Logits.ArgMax(a[t]) ? 0 : 1;
+                splitDifference += MeanAbsDifference(a[t], b[t]);
+                quantisedDifference += MeanAbsDifference(r[t], a[t]);
             }
         }
 
-        output.WriteLine($"{precisionName} tp {size}: next token agrees at {agreeing}/512, logits within {LogitTolerance} at {within}/512");
-        Assert.InRange(agreeing, minimumAgreeing, 512);
-        Assert.InRange(within, minimumWithinTolerance, 512);
+        output.WriteLine($"{precisionName} tp {size} over 512 positions: next token changed by the split at {splitFlips}, by quantising at {quantisedFlips}; mean |logit change| {splitDifference / 512:G3} vs {quantisedDifference / 512:G3}");
+        Assert.True(quantisedFlips >= 8, $"quantising changed only {quantisedFlips} next tokens: the reference effect is too small to bound the split by");
+        Assert.InRange(splitFlips, 0, quantisedFlips / 4);
+        Assert.InRange(splitDifference, 0, quantisedDifference / 4);
+    }
+
+    private static double MeanAbsDifference(float[] a, float[] b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += Math.Abs(a[i] - b[i]);
+        }
+
+        return sum / a.Length;
     }
 
     private static LlamaModel Build(string name, Precision precision, int size) => name == "stories260k"
