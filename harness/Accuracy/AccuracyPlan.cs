@@ -58,11 +58,6 @@ internal sealed record AccuracyPlan(
             engine = variants[0].Engine;
         }
 
-        if (config.TryGetValue("max_context", out string? contextText) && int.TryParse(contextText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int context) && context > 0)
-        {
-            CheckFits(where, spec, context);
-        }
-
         return new AccuracyPlan(
             spec,
             reference,
@@ -127,13 +122,24 @@ internal sealed record AccuracyPlan(
         return lines;
     }
 
+    /// <summary>Refuses measurements whose sequences do not fit a build's context (its engine's <c>max_context</c>, when it has one).</summary>
+    /// <exception cref="HarnessInputException">The first that does not fit, naming the key.</exception>
+    public void CheckFits(string where, EngineSettings reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Values.Schema.Contains("max_context") && reference.Values.Integer("max_context") is > 0 and int context)
+        {
+            CheckFits(where, Spec, context);
+        }
+    }
+
     private static void CheckFits(string where, AccuracySpec spec, int context)
     {
         void Check(string what, int tokens)
         {
             if (tokens > context)
             {
-                throw new HarnessInputException($"{where}: 'accuracy.{what}' needs {tokens} tokens per sequence, more than the reference's max_context of {context}");
+                throw new HarnessInputException($"{where}: 'accuracy.{what}' needs {tokens} tokens per sequence, more than its max_context of {context}");
             }
         }
 

@@ -44,6 +44,12 @@ internal sealed class ScenarioRunner
         // or an unknown engine, refuses the scenario in one line.
         List<VariantSetup> variants = [.. VariantMatrix.Expand(_scenario.Engine, registry.DefaultEngine).Select(v => Setup(registry, v))];
         AccuracyPlan? accuracyPlan = _scenario.Accuracy is null ? null : AccuracyPlan.Resolve(_scenario, [.. variants.Select(v => v.Variant)]);
+        foreach (VariantSetup setup in accuracyPlan is null ? [] : variants)
+        {
+            // Every variant scores and generates the accuracy sequences, so each must hold them.
+            accuracyPlan!.CheckFits($"{_scenario.SourcePath}: variant '{setup.Variant.Name}'", setup.Settings);
+        }
+
         Func<IInferenceEngine>? buildReference = null;
         if (accuracyPlan is { Spec.NeedsReference: true })
         {
@@ -51,6 +57,7 @@ internal sealed class ScenarioRunner
             {
                 IEngineFactory factory = registry.Get(accuracyPlan.ReferenceEngine);
                 EngineSettings settings = factory.Validate(accuracyPlan.ReferenceEngineOptions(factory));
+                accuracyPlan.CheckFits($"{_scenario.SourcePath}: accuracy reference", settings);
                 string model = new EngineVariant(accuracyPlan.Reference, accuracyPlan.ReferenceEngine, accuracyPlan.ReferenceConfig).ModelOr(_scenario.Model);
                 buildReference = () => factory.Create(model, settings);
             }

@@ -93,7 +93,7 @@ public sealed class AccuracyScenarioTests : IDisposable
 
     [Theory]
     [InlineData("accuracy:\n  reference: int4\n  greedy: {prompts: 1}\n", "'accuracy.reference' names 'int4', which is not a variant of this scenario (variants: fp32, bf16)")]
-    [InlineData("accuracy:\n  greedy: {prompts: 1, tokens: 60, prompt_tokens: 8}\n", "'accuracy.greedy (prompt_tokens + tokens)' needs 68 tokens per sequence, more than the reference's max_context of 64")]
+    [InlineData("accuracy:\n  greedy: {prompts: 1, tokens: 60, prompt_tokens: 8}\n", "'accuracy.greedy (prompt_tokens + tokens)' needs 68 tokens per sequence, more than its max_context of 64")]
     [InlineData("accuracy:\n  perplexity: {text: heldout.txt, window: 64}\n", "'accuracy.perplexity.window (+ BOS)' needs 65 tokens per sequence")]
     public async Task TheRunCommandExitsWithTwoBeforeAnythingRuns(string section, string message)
     {
