@@ -22,11 +22,15 @@ public sealed class ScenarioModelTests
     }
 
     [Fact]
-    public void The_quickstart_runs_the_default_model_with_accuracy_against_fp32()
+    public void The_quickstart_runs_the_default_model_near_capacity_with_accuracy_against_no_batching()
     {
         Scenario s = ScenarioLoader.Load(RepositoryFiles.Path("scenarios", "quickstart.yaml"), []);
         Assert.Equal(ScenarioLoader.DefaultModel, s.Model);
-        Assert.Equal(["fp32-fused", "fp32-unfused", "bf16-fused", "bf16-unfused"], VariantMatrix.Expand(s.Engine).Select(v => v.Name));
-        Assert.Equal("fp32-fused", s.Accuracy!.Reference);
+        Assert.Equal(["none", "static", "continuous"], VariantMatrix.Expand(s.Engine).Select(v => v.Name));
+        Assert.Equal("none", s.Accuracy!.Reference);
+
+        // Closed loop with as many clients as a batch holds: the engine always has a full queue, so the policies differ.
+        Assert.Equal(("concurrency", 16), (s.Load.Pattern, s.Load.Concurrency));
+        Assert.All(VariantMatrix.Expand(s.Engine), v => Assert.Equal("16", v.Config["max_batch"]));
     }
 }
