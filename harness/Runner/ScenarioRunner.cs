@@ -5,6 +5,7 @@ using Harness.Load;
 using Harness.Metrics;
 using Harness.Results;
 using Harness.Scenarios;
+using Harness.Workloads;
 
 namespace Harness.Runner;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Harness.Engines;
 using Harness.Metrics;
+using Harness.Workloads;
 
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>
 /// Releases a list of requests to an engine by a <see cref="LoadPlan"/> and records each one. Open-loop sends wait for
