@@ -1,5 +1,5 @@
 using System.Globalization;
-using Harness.Sampling;
+using Harness.Engines;
 using Harness.Scenarios;
 using Harness.Workloads;
 

@@ -1,5 +1,4 @@
 using Harness.Engines;
-using Harness.Engines.Llama.Generation;
 using TorchSharp;
 using static TorchSharp.torch;
 

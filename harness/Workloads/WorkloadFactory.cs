@@ -1,7 +1,6 @@
 using System.Globalization;
 using Harness.Engines;
 using Harness.Engines.Llama;
-using Harness.Sampling;
 using Harness.Scenarios;
 using Harness.Workloads.Traces;
 
