@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using Harness.Engines;
+using Harness.Load;
 using Harness.Metrics;
 using Harness.Results;
 using Harness.Runner;
 using Harness.Scenarios;
+using Harness.Workloads;
 
 namespace Harness.Accuracy;
 

@@ -1,5 +1,4 @@
 using Harness.Engines;
-using Harness.Sampling;
 using Harness.Scenarios;
 using Harness.Workloads;
 

@@ -1,3 +1,5 @@
+using Harness.Statistics;
+
 namespace Harness.Metrics;
 
 /// <summary>
@@ -139,7 +141,7 @@ internal static class EarlyStopping
     {
         ArgumentNullException.ThrowIfNull(valuesMs);
         int n = valuesMs.Count;
-        double bound = boundMs ?? NearestRank(valuesMs, p);
+        double bound = boundMs ?? Percentile.NearestRank(valuesMs, p);
         long over = 0;
         foreach (double v in valuesMs)
         {
@@ -184,21 +186,6 @@ internal static class EarlyStopping
         }
 
         return [Evaluate("ttft_ms", ttft, p, slo?.TtftMs, c), Evaluate("tpot_ms", tpot, p, slo?.TpotMs, c)];
-    }
-
-    /// <summary>Nearest-rank percentile: the value at 1-based rank ceil(p * n) of the sorted values.</summary>
-    public static double NearestRank(IReadOnlyList<double> values, double p)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        double[] sorted = [.. values];
-        Array.Sort(sorted);
-        int rank = (int)Math.Ceiling(p * sorted.Length);
-        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }
 
     private static void CheckFraction(double value, string name)

@@ -5,6 +5,8 @@ using Harness.Load;
 using Harness.Metrics;
 using Harness.Results;
 using Harness.Scenarios;
+using Harness.Statistics;
+using Harness.Workloads;
 
 namespace Harness.Runner;
 
@@ -350,7 +352,7 @@ internal sealed class ScenarioRunner
             VariantSummary summary = VariantSummary.Compute(name, records, owner._slo);
             IReadOnlyList<EarlyStoppingVerdict> verdicts = EarlyStopping.ForVariant(name, records, owner._slo);
             double[] lateness = [.. records.Where(r => !r.IsWarmup).Select(r => RequestMetrics.TicksToMs(r.SentAt - r.ScheduledAt))];
-            double latenessP99 = lateness.Length > 0 ? EarlyStopping.NearestRank(lateness, 0.99) : 0;
+            double latenessP99 = lateness.Length > 0 ? Percentile.NearestRank(lateness, 0.99) : 0;
             KvCacheSummary? kv = KvCacheSummary.Compute(measuredTraces);
             TensorParallelSummary? parallel = TensorParallelSummary.Compute(measuredTraces);
             state.Results.Add(VariantResults.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts, kv: kv, parallel: parallel));

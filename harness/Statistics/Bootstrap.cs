@@ -131,8 +131,8 @@ internal static class Bootstrap
 
         Array.Sort(changes);
         double alpha = 1 - options.Confidence;
-        double low = Quantile(changes, alpha / 2);
-        double high = Quantile(changes, 1 - alpha / 2);
+        double low = Percentile.Interpolated(changes, alpha / 2);
+        double high = Percentile.Interpolated(changes, 1 - alpha / 2);
         bool increased = low > 0;
         bool decreased = high < 0;
         ChangeVerdict verdict = !increased && !decreased
@@ -178,7 +178,7 @@ internal static class Bootstrap
             return double.NaN;
         }
 
-        return statistic.Kind == BootstrapStatisticKind.Mean ? Sum(values) / values.Length : QuickSelect.NearestRank(values, statistic.Percentile);
+        return statistic.Kind == BootstrapStatisticKind.Mean ? Sum(values) / values.Length : Percentile.NearestRankInPlace(values, statistic.Percentile);
     }
 
     private static double Sum(ReadOnlySpan<double> values)
@@ -190,15 +190,6 @@ internal static class Bootstrap
         }
 
         return s;
-    }
-
-    /// <summary>Linear-interpolation quantile of sorted values (Hyndman and Fan type 7).</summary>
-    internal static double Quantile(double[] sorted, double q)
-    {
-        double h = (sorted.Length - 1) * q;
-        int lo = (int)Math.Floor(h);
-        int hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
     }
 
     private static void CheckArguments(object baseline, object candidate, BootstrapStatistic statistic)

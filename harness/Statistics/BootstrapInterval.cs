@@ -27,6 +27,6 @@ internal static class BootstrapInterval
 
         Array.Sort(ratios);
         double alpha = 1 - options.Confidence;
-        return new ConfidenceInterval(Bootstrap.Quantile(ratios, alpha / 2), Bootstrap.Quantile(ratios, 1 - alpha / 2), options.Confidence);
+        return new ConfidenceInterval(Percentile.Interpolated(ratios, alpha / 2), Percentile.Interpolated(ratios, 1 - alpha / 2), options.Confidence);
     }
 }

@@ -72,11 +72,4 @@ internal static class QuickSelect
 
         return values[k];
     }
-
-    /// <summary>Nearest-rank percentile (rank ceil(p * n), 1-based) of <paramref name="values"/>; reorders it.</summary>
-    public static double NearestRank(Span<double> values, double p)
-    {
-        int rank = (int)Math.Ceiling(p * values.Length);
-        return Select(values, Math.Clamp(rank, 1, values.Length) - 1);
-    }
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using Harness.Engines;
-using Harness.Sampling;
 
 namespace Harness.Workloads;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Harness.Sampling;
+using Harness.Engines;
 
 namespace Harness.Workloads;
 

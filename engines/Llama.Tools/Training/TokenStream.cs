@@ -1,4 +1,4 @@
-using Harness.Engines.Llama.Generation;
+using Harness.Engines;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Harness.Runner;
 using Harness.Scenarios;
 using Harness.Workloads;
 

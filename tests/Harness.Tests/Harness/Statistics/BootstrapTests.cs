@@ -77,18 +77,4 @@ public sealed class BootstrapTests
         Assert.Equal(0.08, r.RelativeChange, 1e-9);
         Assert.Equal(ChangeVerdict.Better, r.Verdict);
     }
-
-    [Fact]
-    public void QuickSelectAgreesWithSorting()
-    {
-        Random rng = new(8);
-        for (int trial = 0; trial < 50; trial++)
-        {
-            int n = 1 + rng.Next(300);
-            double[] values = [.. Enumerable.Range(0, n).Select(_ => Math.Round(rng.NextDouble() * 20))]; // many ties
-            double[] sorted = [.. values.Order()];
-            int k = rng.Next(n);
-            Assert.Equal(sorted[k], QuickSelect.Select(values.AsSpan(), k));
-        }
-    }
 }

@@ -1,11 +1,9 @@
 using System.Globalization;
 using Harness.Engines;
-using Harness.Sampling;
 using Harness.Scenarios;
-using Harness.Workloads;
 using Harness.Workloads.Traces;
 
-namespace Harness.Runner;
+namespace Harness.Workloads;
 
 /// <summary>
 /// Scenario workload -> requests. <see cref="Plan"/> draws lengths (synthetic) or reads a trace once for the whole run;

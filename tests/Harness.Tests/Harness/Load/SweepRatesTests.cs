@@ -1,6 +1,6 @@
-using Harness.Runner;
+using Harness.Load;
 
-namespace Harness.Tests.Harness.Runner;
+namespace Harness.Tests.Harness.Load;
 
 public sealed class SweepRatesTests
 {

@@ -1,4 +1,4 @@
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>How the load generator releases requests.</summary>
 internal enum LoadPatternKind

@@ -1,6 +1,4 @@
-using Harness.Workloads;
-
-namespace Harness.Runner;
+namespace Harness.Workloads;
 
 /// <summary>
 /// The scenario's requests before any engine is known: lengths and (for traces) arrivals. The same plan feeds every

@@ -1,6 +1,6 @@
 using Harness.Metrics;
 
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>What one load run produced.</summary>
 /// <param name="Records">One record per request that was sent, in send order.</param>

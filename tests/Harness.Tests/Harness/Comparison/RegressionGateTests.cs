@@ -1,6 +1,8 @@
+using Harness.Comparison;
 using Harness.Statistics;
+using Harness.Tests.Harness.Statistics;
 
-namespace Harness.Tests.Harness.Statistics;
+namespace Harness.Tests.Harness.Comparison;
 
 public sealed class RegressionGateTests
 {

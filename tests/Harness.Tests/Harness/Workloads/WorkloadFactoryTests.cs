@@ -1,7 +1,8 @@
-using Harness.Runner;
 using Harness.Scenarios;
+using Harness.Tests.Harness.Runner;
+using Harness.Workloads;
 
-namespace Harness.Tests.Harness.Runner;
+namespace Harness.Tests.Harness.Workloads;
 
 public sealed class WorkloadFactoryTests
 {

@@ -1,4 +1,6 @@
-namespace Harness.Statistics;
+using Harness.Statistics;
+
+namespace Harness.Comparison;
 
 /// <summary>One regression gate: fail when <see cref="Metric"/> gets significantly worse by more than the threshold.</summary>
 /// <param name="Spec">The text it was parsed from, e.g. "ttft_ms.p99:5".</param>

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Harness.Engines;
 using Harness.Metrics;
+using Harness.Statistics;
+using Harness.Workloads;
 
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>
 /// Releases a list of requests to an engine by a <see cref="LoadPlan"/> and records each one. Open-loop sends wait for
@@ -83,7 +85,7 @@ internal sealed class LoadGenerator
         }
 
         RequestRecord[] sent = [.. records.Where(r => r is not null).Select(r => r!)];
-        double lateness = sent.Length == 0 ? 0 : EarlyStopping.NearestRank([.. sent.Select(r => RequestMetrics.TicksToMs(r.SentAt - r.ScheduledAt))], 0.99);
+        double lateness = sent.Length == 0 ? 0 : Percentile.NearestRank([.. sent.Select(r => RequestMetrics.TicksToMs(r.SentAt - r.ScheduledAt))], 0.99);
         return new LoadRunResult(sent, requests.Count - sent.Length, lateness, stoppedByDuration != 0);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Harness.Statistics;
 
-namespace Harness.Statistics;
+namespace Harness.Comparison;
 
 /// <summary>
 /// CI regression gates written as <c>METRIC:PCT</c>: <c>ttft_ms.p99:5</c> fails when p99 TTFT is significantly worse

@@ -1,4 +1,4 @@
-namespace Harness.Runner;
+namespace Harness.Workloads;
 
 /// <summary>A <see cref="WorkloadPlan"/> fitted to one engine: clipped to its context and tokenized.</summary>
 /// <param name="Measured">Requests whose results count.</param>

@@ -1,9 +1,10 @@
 using Harness.Engines;
 using Harness.Load;
 using Harness.Metrics;
-using Harness.Runner;
+using Harness.Tests.Harness.Runner;
+using Harness.Workloads;
 
-namespace Harness.Tests.Harness.Runner;
+namespace Harness.Tests.Harness.Load;
 
 [Collection(TimingTestCollection.Name)]
 public sealed class LoadGeneratorTests

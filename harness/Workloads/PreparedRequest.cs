@@ -1,6 +1,4 @@
-using Harness.Workloads;
-
-namespace Harness.Runner;
+namespace Harness.Workloads;
 
 /// <summary>A workload request with its prompt ids, ready to send.</summary>
 /// <param name="Request">Lengths, arrival and source (lengths after clipping to the engine's context).</param>

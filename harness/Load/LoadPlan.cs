@@ -1,10 +1,9 @@
 using System.Globalization;
-using Harness.Load;
-using Harness.Sampling;
+using Harness.Engines;
 using Harness.Scenarios;
 using Harness.Workloads;
 
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>One load point: the pattern, its concurrency (closed loop) or arrival schedule (open loop).</summary>
 /// <param name="Kind">Offline, closed or open loop.</param>

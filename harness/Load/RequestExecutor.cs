@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Harness.Engines;
 using Harness.Metrics;
+using Harness.Workloads;
 
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>
 /// Sends one request to the engine and records it. It never throws: an engine error becomes a failed record (Error

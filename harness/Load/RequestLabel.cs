@@ -1,4 +1,4 @@
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>What the records of one load run are filed under.</summary>
 /// <param name="Variant">Variant (or sweep point) name.</param>

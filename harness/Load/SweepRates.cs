@@ -1,4 +1,4 @@
-namespace Harness.Runner;
+namespace Harness.Load;
 
 /// <summary>
 /// The Poisson rates of a sweep, GuideLLM-style: <c>steps</c> rates evenly spaced strictly between the single-stream
