@@ -151,9 +151,7 @@ internal static class EarlyStopping
         return new EarlyStoppingVerdict(
             metric,
             p,
-            c,
-            bound,
-            boundMs is not null,
+            boundMs,
             n,
             over,
             MinimumSamples(p, c, over),
