@@ -6,7 +6,7 @@ namespace Harness.Metrics;
 /// Whether a run has enough samples to claim "p-th percentile of a metric &lt;= bound" (MLPerf early stopping), as
 /// written to <c>variants[].validity</c>.
 /// </summary>
-/// <param name="Metric">e.g. "ttft_ms".</param>
+/// <param name="Metric">A <see cref="MetricDefinitions"/> key, e.g. "ttft_ms".</param>
 /// <param name="Percentile">Target percentile as a fraction (0.99).</param>
 /// <param name="BoundMs">The SLO bound judged against; null without an SLO, when the bound is the measured percentile
 /// and the verdict only says whether the run has enough samples to report it (no bound is claimed).</param>

@@ -5,9 +5,10 @@ namespace Harness.Metrics;
 /// <summary>
 /// The statistics of one variant over its measured (non-warm-up) requests, as written to <c>variants[].metrics</c>.
 /// Failed requests are counted in <see cref="Failed"/> and are not part of any latency summary or token count;
-/// warm-up requests are counted in <see cref="WarmupExcluded"/> and excluded from everything else.
-/// <see cref="TpotMs"/> excludes the first token (vLLM's TPOT); <see cref="TpotInclFirstMs"/> is E2E / output tokens
-/// (GuideLLM's TPOT), kept so figures can be set beside either peer's without converting.
+/// warm-up requests are counted in <see cref="WarmupExcluded"/> and excluded from everything else. Keys are those of
+/// <see cref="MetricDefinitions"/>. <see cref="TpotMs"/> excludes the first token (vLLM's TPOT);
+/// <see cref="TpotInclFirstMs"/> is E2E / output tokens (GuideLLM's TPOT), kept so figures can be set beside either
+/// peer's without converting.
 /// </summary>
 /// <param name="TtftMs">Time to first token (from scheduled send) over completed requests.</param>
 /// <param name="TpotMs">Time per output token, first token excluded, over completed requests with &gt;= 2 tokens.</param>
@@ -26,22 +27,22 @@ namespace Harness.Metrics;
 /// <param name="DurationS">First scheduled send of a measured request to the last completion of one, in seconds.</param>
 /// <param name="TpotInclFirstMs">E2E / output tokens; null in result files written before it existed.</param>
 internal sealed record VariantSummary(
-    [property: JsonPropertyName("ttft_ms")] LatencySummary TtftMs,
-    [property: JsonPropertyName("tpot_ms")] LatencySummary TpotMs,
-    [property: JsonPropertyName("itl_ms")] LatencySummary ItlMs,
-    [property: JsonPropertyName("e2e_ms")] LatencySummary E2eMs,
-    [property: JsonPropertyName("queue_wait_ms")] LatencySummary QueueWaitMs,
-    [property: JsonPropertyName("output_tokens_per_s")] double OutputTokensPerS,
-    [property: JsonPropertyName("total_tokens_per_s")] double TotalTokensPerS,
-    [property: JsonPropertyName("requests_per_s")] double RequestsPerS,
-    [property: JsonPropertyName("goodput_requests_per_s")] double? GoodputRequestsPerS,
-    [property: JsonPropertyName("slo_attainment")] double? SloAttainment,
+    [property: JsonPropertyName(MetricDefinitions.TtftMs)] LatencySummary TtftMs,
+    [property: JsonPropertyName(MetricDefinitions.TpotMs)] LatencySummary TpotMs,
+    [property: JsonPropertyName(MetricDefinitions.ItlMs)] LatencySummary ItlMs,
+    [property: JsonPropertyName(MetricDefinitions.E2eMs)] LatencySummary E2eMs,
+    [property: JsonPropertyName(MetricDefinitions.QueueWaitMs)] LatencySummary QueueWaitMs,
+    [property: JsonPropertyName(MetricDefinitions.OutputTokensPerS)] double OutputTokensPerS,
+    [property: JsonPropertyName(MetricDefinitions.TotalTokensPerS)] double TotalTokensPerS,
+    [property: JsonPropertyName(MetricDefinitions.RequestsPerS)] double RequestsPerS,
+    [property: JsonPropertyName(MetricDefinitions.GoodputRequestsPerS)] double? GoodputRequestsPerS,
+    [property: JsonPropertyName(MetricDefinitions.SloAttainment)] double? SloAttainment,
     [property: JsonPropertyName("measured")] int Measured,
     [property: JsonPropertyName("completed")] int Completed,
     [property: JsonPropertyName("failed")] int Failed,
     [property: JsonPropertyName("warmup_excluded")] int WarmupExcluded,
     [property: JsonPropertyName("duration_s")] double DurationS,
-    [property: JsonPropertyName("tpot_incl_first_ms")] LatencySummary? TpotInclFirstMs = null)
+    [property: JsonPropertyName(MetricDefinitions.TpotInclFirstMs)] LatencySummary? TpotInclFirstMs = null)
 {
     /// <summary>Stated in result files next to the numbers.</summary>
     public const string ExclusionNote =
