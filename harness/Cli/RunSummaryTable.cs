@@ -1,4 +1,5 @@
 using System.Globalization;
+using Harness.Metrics;
 using Harness.Results;
 using Spectre.Console;
 
@@ -23,7 +24,7 @@ internal static class RunSummaryTable
 
         foreach (VariantResult v in result.Variants)
         {
-            VariantMetrics m = v.Metrics;
+            VariantSummary m = v.Metrics;
             string valid = v.Validity.Count == 0 ? "-" : string.Join(' ', v.Validity.Select(x => $"{x.Metric.Replace("_ms", string.Empty, StringComparison.Ordinal)}:{(x.Valid ? "yes" : "no")}"));
             string[] tp = parallel ? [Parallel(v.TensorParallel)] : [];
             table.AddRow(
@@ -47,11 +48,11 @@ internal static class RunSummaryTable
     }
 
     /// <summary>"2 (12.34)": size and wall ms per decode step; "4 > 2 cores (30.10)" when ranks outnumber cores.</summary>
-    private static string Parallel(VariantTensorParallel? tp) => tp is null
+    private static string Parallel(TensorParallelSummary? tp) => tp is null
         ? "-"
         : $"{tp.Size}{(tp.Oversubscribed ? $" > {tp.Cores} cores" : string.Empty)} ({(tp.Decode is { } d ? Num(d.WallMsPerPass, "F2") : "-")})";
 
-    private static string Pair(Percentiles p, string format) => p.Count == 0 ? "-" : $"{Num(p.P50, format)} / {Num(p.P99, format)}";
+    private static string Pair(LatencySummary p, string format) => p.Count == 0 ? "-" : $"{Num(p.P50, format)} / {Num(p.P99, format)}";
 
     private static string Num(double x, string format) => double.IsFinite(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "-";
 }

@@ -1,3 +1,5 @@
+using Harness.Metrics;
+
 namespace Harness.Comparison;
 
 /// <summary>What <c>compare</c> reports by default: the percentiles peers quote and the rates a capacity plan needs.</summary>
@@ -7,20 +9,20 @@ internal static class ComparedMetrics
     {
         List<ComparedMetric> metrics =
         [
-            ComparedMetric.Latency("ttft_ms", 0.50),
-            ComparedMetric.Latency("ttft_ms", 0.90),
-            ComparedMetric.Latency("ttft_ms", 0.99),
-            ComparedMetric.Latency("tpot_ms", 0.50),
-            ComparedMetric.Latency("tpot_ms", 0.99),
-            ComparedMetric.Latency("itl_ms", 0.99),
-            ComparedMetric.Latency("e2e_ms", 0.50),
-            ComparedMetric.Latency("e2e_ms", 0.99),
-            ComparedMetric.Rate("output_tokens_per_s"),
-            ComparedMetric.Rate("requests_per_s"),
+            ComparedMetric.Latency(MetricDefinitions.TtftMs, 0.50),
+            ComparedMetric.Latency(MetricDefinitions.TtftMs, 0.90),
+            ComparedMetric.Latency(MetricDefinitions.TtftMs, 0.99),
+            ComparedMetric.Latency(MetricDefinitions.TpotMs, 0.50),
+            ComparedMetric.Latency(MetricDefinitions.TpotMs, 0.99),
+            ComparedMetric.Latency(MetricDefinitions.ItlMs, 0.99),
+            ComparedMetric.Latency(MetricDefinitions.E2eMs, 0.50),
+            ComparedMetric.Latency(MetricDefinitions.E2eMs, 0.99),
+            ComparedMetric.Rate(MetricDefinitions.OutputTokensPerS),
+            ComparedMetric.Rate(MetricDefinitions.RequestsPerS),
         ];
         if (withSlo)
         {
-            metrics.Add(ComparedMetric.Rate("goodput_requests_per_s"));
+            metrics.Add(ComparedMetric.Rate(MetricDefinitions.GoodputRequestsPerS));
         }
 
         return metrics;

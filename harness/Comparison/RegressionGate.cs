@@ -1,4 +1,5 @@
 using System.Globalization;
+using Harness.Metrics;
 using Harness.Statistics;
 
 namespace Harness.Comparison;
@@ -10,9 +11,6 @@ namespace Harness.Comparison;
 /// </summary>
 internal static class RegressionGate
 {
-    private static readonly string[] LatencyMetrics = ["ttft_ms", "tpot_ms", "tpot_incl_first_ms", "itl_ms", "e2e_ms", "queue_wait_ms"];
-    private static readonly string[] RateMetrics = ["output_tokens_per_s", "total_tokens_per_s", "requests_per_s", "goodput_requests_per_s", "slo_attainment"];
-
     /// <exception cref="HarnessInputException">The spec is malformed; the message quotes it and shows the expected form.</exception>
     public static GateSpec Parse(string spec)
     {
@@ -34,19 +32,16 @@ internal static class RegressionGate
         int dot = metricPart.IndexOf('.', StringComparison.Ordinal);
         string metric = dot < 0 ? metricPart : metricPart[..dot];
         string? stat = dot < 0 ? null : metricPart[(dot + 1)..];
-        if (Array.IndexOf(RateMetrics, metric) >= 0)
+        MetricDefinition definition = MetricDefinitions.Find(metric)
+            ?? throw Bad(spec, $"unknown metric '{metric}' (latencies: {Keys(MetricDefinitions.Latencies)}; rates: {Keys(MetricDefinitions.Rates)})");
+        if (!definition.IsLatency)
         {
             if (stat is not null)
             {
                 throw Bad(spec, $"'{metric}' is a rate and takes no statistic");
             }
 
-            return new GateSpec(text, metric, null, pct, MetricDirection.HigherIsBetter);
-        }
-
-        if (Array.IndexOf(LatencyMetrics, metric) < 0)
-        {
-            throw Bad(spec, $"unknown metric '{metric}' (latencies: {string.Join(", ", LatencyMetrics)}; rates: {string.Join(", ", RateMetrics)})");
+            return new GateSpec(text, metric, null, pct, definition.Direction);
         }
 
         if (stat is null)
@@ -54,7 +49,7 @@ internal static class RegressionGate
             throw Bad(spec, $"latency metric '{metric}' needs a statistic, e.g. {metric}.p99 or {metric}.mean");
         }
 
-        return new GateSpec(text, metric, ParseStatistic(spec, stat), pct, MetricDirection.LowerIsBetter);
+        return new GateSpec(text, metric, ParseStatistic(spec, stat), pct, definition.Direction);
     }
 
     /// <summary>Fails on a significant worsening (verdict Worse) whose point estimate exceeds the threshold.</summary>
@@ -104,6 +99,8 @@ internal static class RegressionGate
 
         throw Bad(spec, $"unknown statistic '{stat}' (mean, median or pNN such as p50, p99, p99.9)");
     }
+
+    private static string Keys(IEnumerable<MetricDefinition> definitions) => string.Join(", ", definitions.Select(d => d.Key));
 
     private static HarnessInputException Bad(string spec, string why) =>
         new($"bad regression gate '{spec}': {why}; expected METRIC:PCT such as ttft_ms.p99:5 or output_tokens_per_s:3");

@@ -38,7 +38,7 @@ internal static class RunComparer
         foreach (GateSpec gate in gates)
         {
             ComparedMetric m = ComparedMetric.FromGate(gate);
-            if (gate.Metric is "goodput_requests_per_s" or "slo_attainment" && slo is null)
+            if (gate.Metric is MetricDefinitions.GoodputRequestsPerS or MetricDefinitions.SloAttainment && slo is null)
             {
                 throw new HarnessInputException($"gate '{gate.Spec}' needs an SLO, but neither run has one");
             }
@@ -91,7 +91,7 @@ internal static class RunComparer
                 (double[] bn, double[] bd) = b.Rate(metric.Metric);
                 result = Bootstrap.CompareRatio(an, ad, bn, bd, metric.Direction, options);
             }
-            else if (metric.Metric == "itl_ms")
+            else if (metric.Metric == MetricDefinitions.ItlMs)
             {
                 result = Bootstrap.CompareGrouped(a.ItlByRequest, b.ItlByRequest, metric.Statistic, metric.Direction, options);
             }

@@ -48,11 +48,11 @@ internal sealed class VariantSamples
     /// <summary>(numerator, denominator) per measured request whose ratio of sums is the rate.</summary>
     public (double[] Numerator, double[] Denominator) Rate(string metric) => metric switch
     {
-        "slo_attainment" => (numerators["good"], ones),
-        "goodput_requests_per_s" => (numerators["good"], durationShares),
-        "requests_per_s" => (numerators["completed"], durationShares),
-        "output_tokens_per_s" => (numerators["output_tokens"], durationShares),
-        "total_tokens_per_s" => (numerators["total_tokens"], durationShares),
+        MetricDefinitions.SloAttainment => (numerators["good"], ones),
+        MetricDefinitions.GoodputRequestsPerS => (numerators["good"], durationShares),
+        MetricDefinitions.RequestsPerS => (numerators["completed"], durationShares),
+        MetricDefinitions.OutputTokensPerS => (numerators["output_tokens"], durationShares),
+        MetricDefinitions.TotalTokensPerS => (numerators["total_tokens"], durationShares),
         _ => throw new ArgumentException($"not a rate: {metric}", nameof(metric)),
     };
 
@@ -116,11 +116,11 @@ internal sealed class VariantSamples
             ttft.Count,
             new Dictionary<string, double[]>(StringComparer.Ordinal)
             {
-                ["ttft_ms"] = [.. ttft],
-                ["tpot_ms"] = [.. tpot],
-                ["tpot_incl_first_ms"] = [.. tpotIncl],
-                ["e2e_ms"] = [.. e2e],
-                ["queue_wait_ms"] = [.. queue],
+                [MetricDefinitions.TtftMs] = [.. ttft],
+                [MetricDefinitions.TpotMs] = [.. tpot],
+                [MetricDefinitions.TpotInclFirstMs] = [.. tpotIncl],
+                [MetricDefinitions.E2eMs] = [.. e2e],
+                [MetricDefinitions.QueueWaitMs] = [.. queue],
             },
             [.. itl],
             new Dictionary<string, double[]>(StringComparer.Ordinal)

@@ -151,9 +151,7 @@ internal static class EarlyStopping
         return new EarlyStoppingVerdict(
             metric,
             p,
-            c,
-            bound,
-            boundMs is not null,
+            boundMs,
             n,
             over,
             MinimumSamples(p, c, over),
@@ -185,7 +183,7 @@ internal static class EarlyStopping
             }
         }
 
-        return [Evaluate("ttft_ms", ttft, p, slo?.TtftMs, c), Evaluate("tpot_ms", tpot, p, slo?.TpotMs, c)];
+        return [Evaluate(MetricDefinitions.TtftMs, ttft, p, slo?.TtftMs, c), Evaluate(MetricDefinitions.TpotMs, tpot, p, slo?.TpotMs, c)];
     }
 
     private static void CheckFraction(double value, string name)

@@ -1,11 +1,13 @@
+using System.Text.Json.Serialization;
 using Harness.Engines;
 
 namespace Harness.Metrics;
 
 /// <summary>
-/// What a variant's KV cache and scheduler did over its measured load runs, from the engine's per-step samples and
-/// request events. Waste is memory set aside for sequences but holding no token: a contiguous cache wastes the unused
-/// tail of every preallocated context, a paged cache only the unfilled part of each sequence's last block.
+/// What a variant's KV cache and scheduler did over its measured load runs (<c>variants[].kv</c>, present only when the
+/// engine reported telemetry), from the engine's per-step samples and request events. Waste is memory set aside for
+/// sequences but holding no token: a contiguous cache wastes the unused tail of every preallocated context, a paged
+/// cache only the unfilled part of each sequence's last block.
 /// </summary>
 /// <param name="KvLayout">"contiguous" or "paged", as the engine reported it.</param>
 /// <param name="BlockSize">Token slots per KV block (paged), or the per-sequence context (contiguous).</param>
@@ -20,18 +22,18 @@ namespace Harness.Metrics;
 /// <param name="Steps">Scheduler steps.</param>
 /// <param name="MeanDecodeBatch">Mean sequences per decode pass over the steps that decoded; null when none did.</param>
 internal sealed record KvCacheSummary(
-    string KvLayout,
-    int BlockSize,
-    long BytesPerToken,
-    long CapacityBytes,
-    long PeakUsedBytes,
-    long PeakAllocatedBytes,
-    double? WastePercent,
-    double? WastePercentAtPeak,
-    int Preemptions,
-    double? PrefixCacheHitRate,
-    int Steps,
-    double? MeanDecodeBatch)
+    [property: JsonPropertyName("kv_layout")] string KvLayout,
+    [property: JsonPropertyName("kv_block_size")] int BlockSize,
+    [property: JsonPropertyName("kv_bytes_per_token")] long BytesPerToken,
+    [property: JsonPropertyName("kv_capacity_bytes")] long CapacityBytes,
+    [property: JsonPropertyName("kv_peak_used_bytes")] long PeakUsedBytes,
+    [property: JsonPropertyName("kv_peak_allocated_bytes")] long PeakAllocatedBytes,
+    [property: JsonPropertyName("kv_waste_percent")] double? WastePercent,
+    [property: JsonPropertyName("kv_waste_percent_at_peak")] double? WastePercentAtPeak,
+    [property: JsonPropertyName("preemptions")] int Preemptions,
+    [property: JsonPropertyName("prefix_cache_hit_rate")] double? PrefixCacheHitRate,
+    [property: JsonPropertyName("engine_steps")] int Steps,
+    [property: JsonPropertyName("mean_decode_batch")] double? MeanDecodeBatch)
 {
     /// <summary>Summarises the traces of one variant's measured load runs (in run order); null when there are none.</summary>
     public static KvCacheSummary? Compute(IReadOnlyList<EngineTrace> traces)

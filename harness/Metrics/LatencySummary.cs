@@ -1,15 +1,24 @@
+using System.Text.Json.Serialization;
 using HdrHistogram;
 
 namespace Harness.Metrics;
 
-/// <summary>Distribution of one latency metric, in milliseconds.</summary>
+/// <summary>Distribution of one latency metric, in milliseconds (<c>variants[].metrics.ttft_ms</c> and its kin).</summary>
 /// <remarks>
 /// Percentiles come from an HdrHistogram recording nanoseconds with 3 significant decimal digits: a reported
 /// percentile is the top of the bucket holding the nearest-rank sample, at most <see cref="RelativeError"/> above it
 /// (2048 sub-buckets per power of two, so buckets are at most 1/1024 of their value wide) and clamped to the true max.
 /// Count, mean, std (population, as numpy's default that vLLM uses) and max are exact.
 /// </remarks>
-internal sealed record LatencySummary(long Count, double P50Ms, double P90Ms, double P95Ms, double P99Ms, double MaxMs, double MeanMs, double StdMs)
+internal sealed record LatencySummary(
+    [property: JsonPropertyName("count")] long Count,
+    [property: JsonPropertyName("p50")] double P50,
+    [property: JsonPropertyName("p90")] double P90,
+    [property: JsonPropertyName("p95")] double P95,
+    [property: JsonPropertyName("p99")] double P99,
+    [property: JsonPropertyName("max")] double Max,
+    [property: JsonPropertyName("mean")] double Mean,
+    [property: JsonPropertyName("std")] double Std)
 {
     /// <summary>Upper bound of a percentile's relative error against the exact nearest-rank value.</summary>
     public const double RelativeError = 1.0 / 1024;

@@ -1,10 +1,15 @@
+using System.Text.Json.Serialization;
+
 namespace Harness.Metrics;
 
-/// <summary>Per-request service-level objectives; an unset bound is not checked.</summary>
+/// <summary>Per-request service-level objectives, each named by the metric it bounds; an unset bound is not checked.</summary>
 /// <param name="TtftMs">Time to first token bound.</param>
 /// <param name="TpotMs">Time per output token bound (first token excluded).</param>
 /// <param name="E2eMs">End-to-end latency bound.</param>
-internal sealed record Slo(double? TtftMs = null, double? TpotMs = null, double? E2eMs = null)
+internal sealed record Slo(
+    [property: JsonPropertyName(MetricDefinitions.TtftMs)] double? TtftMs = null,
+    [property: JsonPropertyName(MetricDefinitions.TpotMs)] double? TpotMs = null,
+    [property: JsonPropertyName(MetricDefinitions.E2eMs)] double? E2eMs = null)
 {
     /// <summary>MLPerf LLM Server limits for llama2-70b (TTFT 2000 ms, TPOT 200 ms).</summary>
     public static Slo MlperfLlama2Server { get; } = new(2000, 200);

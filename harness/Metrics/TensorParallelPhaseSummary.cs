@@ -1,10 +1,11 @@
+using System.Text.Json.Serialization;
 using Harness.Engines;
 
 namespace Harness.Metrics;
 
 /// <summary>
 /// One phase (decode steps or prefill chunks) of a tensor-parallel engine over a variant's measured load runs, as
-/// means per forward pass. Per pass rather than per token, because a decode step computes the whole running batch
+/// means per forward pass (<c>variants[].tensor_parallel.decode</c> or <c>.prefill</c>). Per pass rather than per token, because a decode step computes the whole running batch
 /// at once and its communication is paid once per pass, whatever the batch.
 /// </summary>
 /// <param name="Passes">Forward passes.</param>
@@ -17,15 +18,21 @@ namespace Harness.Metrics;
 /// <param name="ImbalancePercent">100 (slowest rank's compute - mean rank's compute) / slowest rank's compute: the share
 /// of the slowest rank's work the others spend waiting, on average; null when no rank computed anything.</param>
 internal sealed record TensorParallelPhaseSummary(
-    long Passes,
-    long Rows,
-    double WallMsPerPass,
-    IReadOnlyList<RankPassTimes> Ranks,
-    double AllReducesPerPass,
-    double AllReduceBytesPerPass,
-    double GatherBytesPerPass,
-    double? ImbalancePercent)
+    [property: JsonPropertyName("passes")] long Passes,
+    [property: JsonPropertyName("rows")] long Rows,
+    [property: JsonPropertyName("wall_ms_per_pass")] double WallMsPerPass,
+    [property: JsonPropertyName("ranks")] IReadOnlyList<RankPassTimes> Ranks,
+    [property: JsonPropertyName("all_reduces_per_pass")] double AllReducesPerPass,
+    [property: JsonPropertyName("all_reduce_bytes_per_pass")] double AllReduceBytesPerPass,
+    [property: JsonPropertyName("gather_bytes_per_pass")] double GatherBytesPerPass,
+    [property: JsonPropertyName("imbalance_percent")] double? ImbalancePercent)
 {
+    /// <summary>Mean token rows per pass: the decode batch, or the prefill chunk's tokens.</summary>
+    public double RowsPerPass => (double)Rows / Passes;
+
+    /// <summary>Rows computed per second of the phase's wall time (prefill: prompt tokens per second).</summary>
+    public double RowsPerSecond => RowsPerPass * 1000 / WallMsPerPass;
+
     /// <summary>Adds up the phase's drains (each a delta since the previous one); null when no pass ran in any.</summary>
     /// <exception cref="ArgumentException">The drains disagree on the number of ranks (one engine's split never changes).</exception>
     public static TensorParallelPhaseSummary? Add(IReadOnlyList<ParallelPhaseTimes> drains)

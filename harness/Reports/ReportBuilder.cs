@@ -170,7 +170,7 @@ internal static class ReportBuilder
     {
         var rows = variants.Select(v =>
         {
-            VariantMetrics m = v.Metrics;
+            VariantSummary m = v.Metrics;
             return Row(
                 v.Name,
                 ReportFormat.Ms(m.TtftMs, p => p.P50),
@@ -194,7 +194,7 @@ internal static class ReportBuilder
     {
         var rows = result.Variants.Select(v =>
         {
-            VariantMetrics m = v.Metrics;
+            VariantSummary m = v.Metrics;
             return Row(
                 v.Name,
                 ReportFormat.Rate(m.OutputTokensPerS),
@@ -233,20 +233,20 @@ internal static class ReportBuilder
     {
         var rows = variants.Where(v => v.Kv is not null).Select(v =>
         {
-            VariantKvMemory kv = v.Kv!;
+            KvCacheSummary kv = v.Kv!;
             return Row(
                 v.Name,
                 kv.KvLayout,
-                ReportFormat.Integer(kv.KvBlockSize),
-                ReportFormat.MiB(kv.KvPeakUsedBytes),
-                ReportFormat.MiB(kv.KvPeakAllocatedBytes),
-                ReportFormat.MiB(kv.KvCapacityBytes),
-                ReportFormat.Percent(kv.KvWastePercent / 100),
-                ReportFormat.Percent(kv.KvWastePercentAtPeak / 100),
+                ReportFormat.Integer(kv.BlockSize),
+                ReportFormat.MiB(kv.PeakUsedBytes),
+                ReportFormat.MiB(kv.PeakAllocatedBytes),
+                ReportFormat.MiB(kv.CapacityBytes),
+                ReportFormat.Percent(kv.WastePercent / 100),
+                ReportFormat.Percent(kv.WastePercentAtPeak / 100),
                 ReportFormat.Integer(kv.Preemptions),
                 ReportFormat.Percent(kv.PrefixCacheHitRate),
                 ReportFormat.Average(kv.MeanDecodeBatch),
-                ReportFormat.Integer(kv.EngineSteps));
+                ReportFormat.Integer(kv.Steps));
         }).ToList();
         var blocks = new List<ReportBlock>();
         blocks.Add(rows.Count == 0
@@ -272,7 +272,7 @@ internal static class ReportBuilder
         var rows = new List<IReadOnlyList<string>>();
         foreach (VariantResult v in variants)
         {
-            foreach (ValidityResult r in v.Validity)
+            foreach (EarlyStoppingVerdict r in v.Validity)
             {
                 rows.Add(Row(
                     v.Name,
@@ -280,7 +280,7 @@ internal static class ReportBuilder
                     $"p{ReportFormat.Number(r.Percentile * 100)}",
                     ReportFormat.Ms(r.BoundMs),
                     ReportFormat.Integer(r.Samples),
-                    ReportFormat.Integer(r.OverBound),
+                    ReportFormat.Integer(r.Overlatency),
                     ReportFormat.Integer(r.MinimumSamples),
                     r.Valid ? "valid" : r.Samples < r.MinimumSamples ? "NOT VALID (too few samples)" : "NOT VALID",
                     ReportFormat.Ms(r.ConservativeEstimateMs)));

@@ -18,7 +18,7 @@ internal static class ReportFormat
     public static string Ms(double value) => double.IsFinite(value) ? value.ToString("F2", Invariant) : NotAvailable;
 
     /// <summary>One percentile of a summary; n/a when the summary covers no sample.</summary>
-    public static string Ms(Percentiles summary, Func<Percentiles, double> select)
+    public static string Ms(LatencySummary summary, Func<LatencySummary, double> select)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(select);

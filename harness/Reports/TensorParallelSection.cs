@@ -1,3 +1,5 @@
+using Harness.Engines;
+using Harness.Metrics;
 using Harness.Reports.Document;
 using Harness.Results;
 
@@ -15,9 +17,9 @@ internal static class TensorParallelSection
     public static ReportSection Build(IReadOnlyList<VariantResult> variants, ChartFile? chart)
     {
         ArgumentNullException.ThrowIfNull(variants);
-        List<(string Name, VariantTensorParallel Tp)> profiled = [.. variants.Where(v => v.TensorParallel is not null).Select(v => (v.Name, v.TensorParallel!))];
+        List<(string Name, TensorParallelSummary Tp)> profiled = [.. variants.Where(v => v.TensorParallel is not null).Select(v => (v.Name, v.TensorParallel!))];
         var blocks = new List<ReportBlock>();
-        foreach ((string name, VariantTensorParallel tp) in profiled.Where(p => p.Tp.Oversubscribed))
+        foreach ((string name, TensorParallelSummary tp) in profiled.Where(p => p.Tp.Oversubscribed))
         {
             blocks.Add(new WarningBlock($"{name} runs tp {tp.Size} on {tp.Cores} cores: its ranks share cores and take turns instead of running at once, so its timings show the cost of the split, not its speedup."));
         }
@@ -49,7 +51,7 @@ internal static class TensorParallelSection
 
         blocks.Add(new TextBlock("Decode, per step (one forward pass over the running batch; rows per step is the mean batch). Times in ms; compute is the mean over ranks and the slowest rank's; imbalance = (slowest - mean compute) / slowest."));
         blocks.Add(PhaseTable(profiled.Select(p => (p.Name, p.Tp.Size, p.Tp.Decode)), "rows per step", tokensPerSecond: false));
-        List<(string, int, TensorParallelPhase?)> prefilled = [.. profiled.Where(p => p.Tp.Prefill is not null).Select(p => (p.Name, p.Tp.Size, p.Tp.Prefill))];
+        List<(string, int, TensorParallelPhaseSummary?)> prefilled = [.. profiled.Where(p => p.Tp.Prefill is not null).Select(p => (p.Name, p.Tp.Size, p.Tp.Prefill))];
         blocks.Add(new TextBlock("Prefill, per chunk (one forward pass over a chunk of prompt tokens); tokens/s = prompt tokens / the chunks' wall time."));
         blocks.Add(prefilled.Count == 0
             ? new TextBlock("No variant ran a prefill chunk through the sharded forward.")
@@ -86,19 +88,19 @@ internal static class TensorParallelSection
         return new ReportSection(Heading, blocks);
     }
 
-    private static TableBlock PhaseTable(IEnumerable<(string Name, int Size, TensorParallelPhase? Phase)> rows, string rowsHeader, bool tokensPerSecond)
+    private static TableBlock PhaseTable(IEnumerable<(string Name, int Size, TensorParallelPhaseSummary? Phase)> rows, string rowsHeader, bool tokensPerSecond)
     {
         List<string> headers = ["variant", "TP", "passes", rowsHeader, "wall ms", .. tokensPerSecond ? new[] { "tokens/s" } : [], "compute (mean)", "compute (slowest)", "communication (mean)", "idle (mean)", "all-reduces", "all-reduce KiB", "gather KiB", "imbalance"];
         return ReportBuilder.Table(headers, rows.Select(r =>
         {
-            TensorParallelPhase? p = r.Phase;
+            TensorParallelPhaseSummary? p = r.Phase;
             if (p is null)
             {
                 return ReportBuilder.Row([r.Name, ReportFormat.Integer(r.Size), "0", .. Enumerable.Repeat(ReportFormat.NotAvailable, headers.Count - 3)]);
             }
 
             IEnumerable<string> rate = tokensPerSecond ? [ReportFormat.Rate(p.RowsPerSecond)] : [];
-            double? Mean(Func<TensorParallelRankTimes, double> part) => p.Ranks.Count > 0 ? p.Ranks.Average(part) : null;
+            double? Mean(Func<RankPassTimes, double> part) => p.Ranks.Count > 0 ? p.Ranks.Average(part) : null;
             return ReportBuilder.Row(
             [
                 r.Name,
@@ -107,10 +109,10 @@ internal static class TensorParallelSection
                 ReportFormat.Average(p.RowsPerPass),
                 ReportFormat.FineMs(p.WallMsPerPass),
                 .. rate,
-                ReportFormat.FineMs(Mean(t => t.ComputeMsPerPass)),
-                ReportFormat.FineMs(p.Ranks.Count > 0 ? p.Ranks.Max(t => t.ComputeMsPerPass) : null),
-                ReportFormat.FineMs(Mean(t => t.CommunicationMsPerPass)),
-                ReportFormat.FineMs(Mean(t => t.IdleMsPerPass)),
+                ReportFormat.FineMs(Mean(t => t.ComputeMs)),
+                ReportFormat.FineMs(p.Ranks.Count > 0 ? p.Ranks.Max(t => t.ComputeMs) : null),
+                ReportFormat.FineMs(Mean(t => t.CommunicationMs)),
+                ReportFormat.FineMs(Mean(t => t.IdleMs)),
                 ReportFormat.Number(p.AllReducesPerPass),
                 ReportFormat.KiB(p.AllReduceBytesPerPass),
                 ReportFormat.KiB(p.GatherBytesPerPass),
@@ -119,13 +121,13 @@ internal static class TensorParallelSection
         }));
     }
 
-    private static string[] RankCells(TensorParallelPhase? phase, int rank) =>
+    private static string[] RankCells(TensorParallelPhaseSummary? phase, int rank) =>
         phase is null || rank >= phase.Ranks.Count
             ? [ReportFormat.NotAvailable, ReportFormat.NotAvailable, ReportFormat.NotAvailable]
-            : [ReportFormat.FineMs(phase.Ranks[rank].ComputeMsPerPass), ReportFormat.FineMs(phase.Ranks[rank].CommunicationMsPerPass), ReportFormat.FineMs(phase.Ranks[rank].IdleMsPerPass)];
+            : [ReportFormat.FineMs(phase.Ranks[rank].ComputeMs), ReportFormat.FineMs(phase.Ranks[rank].CommunicationMs), ReportFormat.FineMs(phase.Ranks[rank].IdleMs)];
 
     /// <summary>One value when every rank has it, else each rank's in rank order ("5/4").</summary>
-    private static string PerRank(VariantTensorParallel tp, Func<TensorParallelRank, int> figure)
+    private static string PerRank(TensorParallelSummary tp, Func<RankShardInfo, int> figure)
     {
         List<int> values = [.. tp.Ranks.Select(figure)];
         return values.Count == 0 ? ReportFormat.NotAvailable

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Harness.Engines;
+using Harness.Metrics;
 
 namespace Harness.Results;
 
@@ -19,11 +21,30 @@ internal sealed record VariantResult(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("config")] IReadOnlyDictionary<string, string> Config,
     [property: JsonPropertyName("load_point")] string LoadPoint,
-    [property: JsonPropertyName("metrics")] VariantMetrics Metrics,
+    [property: JsonPropertyName("metrics")] VariantSummary Metrics,
     [property: JsonPropertyName("memory")] VariantMemory Memory,
     [property: JsonPropertyName("generator_lateness_p99_ms")] double GeneratorLatenessP99Ms,
-    [property: JsonPropertyName("validity")] IReadOnlyList<ValidityResult> Validity,
+    [property: JsonPropertyName("validity")] IReadOnlyList<EarlyStoppingVerdict> Validity,
     [property: JsonPropertyName("error")] string? Error,
-    [property: JsonPropertyName("kv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantKvMemory? Kv = null,
+    [property: JsonPropertyName("kv"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] KvCacheSummary? Kv = null,
     [property: JsonPropertyName("accuracy"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantAccuracy? Accuracy = null,
-    [property: JsonPropertyName("tensor_parallel"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] VariantTensorParallel? TensorParallel = null);
+    [property: JsonPropertyName("tensor_parallel"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] TensorParallelSummary? TensorParallel = null)
+{
+    /// <summary>A measured variant (or sweep point): its summary, the engine's memory and the validity verdicts.</summary>
+    public static VariantResult From(
+        string name,
+        IReadOnlyDictionary<string, string> config,
+        string loadPoint,
+        VariantSummary summary,
+        EngineMemory? memory,
+        double latenessP99Ms,
+        IReadOnlyList<EarlyStoppingVerdict> verdicts,
+        string? error = null,
+        KvCacheSummary? kv = null,
+        TensorParallelSummary? parallel = null) =>
+        new(name, config, loadPoint, summary, VariantMemory.From(memory), latenessP99Ms, verdicts, error, kv, TensorParallel: parallel);
+
+    /// <summary>A variant whose engine could not be built: no measurements, the reason in <see cref="Error"/>.</summary>
+    public static VariantResult Failed(string name, IReadOnlyDictionary<string, string> config, string loadPoint, string error) =>
+        From(name, config, loadPoint, VariantSummary.Compute(name, []), null, 0, [], error);
+}

@@ -175,7 +175,7 @@ internal sealed class ScenarioRunner
         {
             string message = $"engine could not be built: {ex.Message.ReplaceLineEndings(" ")}";
             string name = sweep ? variant.Name + "@single" : variant.Name;
-            state.Results.Add(VariantResults.Failed(name, variant.Config, sweep ? "single" : DescribeLoad(_scenario.Load), message));
+            state.Results.Add(VariantResult.Failed(name, variant.Config, sweep ? "single" : DescribeLoad(_scenario.Load), message));
             _options.Progress.Note($"[{variant.Name}] {message}");
             return;
         }
@@ -219,7 +219,7 @@ internal sealed class ScenarioRunner
 
         VariantSummary saturated = await run.PointAsync(variant.Name + "@offline", "offline", _ => LoadPlan.Offline, withWarmup: false).ConfigureAwait(false);
         HashSet<string> names = [];
-        foreach (double rate in SweepRates.Between(single.RequestsPerSecond, saturated.RequestsPerSecond, _scenario.Load.SweepSteps))
+        foreach (double rate in SweepRates.Between(single.RequestsPerS, saturated.RequestsPerS, _scenario.Load.SweepSteps))
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -355,9 +355,9 @@ internal sealed class ScenarioRunner
             double latenessP99 = lateness.Length > 0 ? Percentile.NearestRank(lateness, 0.99) : 0;
             KvCacheSummary? kv = KvCacheSummary.Compute(measuredTraces);
             TensorParallelSummary? parallel = TensorParallelSummary.Compute(measuredTraces);
-            state.Results.Add(VariantResults.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts, kv: kv, parallel: parallel));
+            state.Results.Add(VariantResult.From(name, variant.Config, loadPoint, summary, engine.Memory, latenessP99, verdicts, kv: kv, parallel: parallel));
             state.Records.AddRange(records);
-            progress.Finish(Invariant($"{summary.Completed}/{summary.Measured} completed, {summary.Failed} failed; ttft p50 {summary.TtftMs.P50Ms:F0} ms, tpot p50 {summary.TpotMs.P50Ms:F1} ms, {summary.OutputTokensPerSecond:F1} output tok/s, {summary.RequestsPerSecond:F2} req/s, send lateness p99 {latenessP99:F1} ms"));
+            progress.Finish(Invariant($"{summary.Completed}/{summary.Measured} completed, {summary.Failed} failed; ttft p50 {summary.TtftMs.P50:F0} ms, tpot p50 {summary.TpotMs.P50:F1} ms, {summary.OutputTokensPerS:F1} output tok/s, {summary.RequestsPerS:F2} req/s, send lateness p99 {latenessP99:F1} ms"));
             return summary;
         }
     }

@@ -132,7 +132,7 @@ internal static class ReportCharts
     }
 
     /// <summary>p99 of a summary, or null when it summarises nothing (JSON cannot carry NaN, so count decides).</summary>
-    public static double? Percentile99(Percentiles p) => p.Count > 0 && double.IsFinite(p.P99) ? p.P99 : null;
+    public static double? Percentile99(LatencySummary p) => p.Count > 0 && double.IsFinite(p.P99) ? p.P99 : null;
 
     private static double Rate(double value, VariantResult v) => v.Metrics.Completed > 0 ? value : double.NaN;
 

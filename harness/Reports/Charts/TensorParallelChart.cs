@@ -1,3 +1,4 @@
+using Harness.Metrics;
 using Harness.Reports.Document;
 using Harness.Results;
 using ScottPlot;
@@ -21,7 +22,7 @@ internal static class TensorParallelChart
     public static string PngPath => $"{ChartStyle.Directory}/{FileName}.png";
 
     /// <param name="variants">Per variant with a profile (in report order): its decode phase, null when no step was profiled.</param>
-    public static ChartFile Write(string runDir, IReadOnlyList<(string Variant, TensorParallelPhase? Decode)> variants)
+    public static ChartFile Write(string runDir, IReadOnlyList<(string Variant, TensorParallelPhaseSummary? Decode)> variants)
     {
         ArgumentNullException.ThrowIfNull(variants);
         Plot plot = ChartStyle.NewPlot(Title, "variant and rank", "mean time per decode step (ms)");
@@ -30,7 +31,7 @@ internal static class TensorParallelChart
         var labels = new List<string>();
         double top = 0;
         double x = 0;
-        foreach ((string variant, TensorParallelPhase? decode) in variants)
+        foreach ((string variant, TensorParallelPhaseSummary? decode) in variants)
         {
             if (decode is null)
             {
@@ -39,10 +40,10 @@ internal static class TensorParallelChart
 
             for (int r = 0; r < decode.Ranks.Count; r++)
             {
-                TensorParallelRankTimes t = decode.Ranks[r];
-                double compute = t.ComputeMsPerPass;
-                double communication = compute + t.CommunicationMsPerPass;
-                double idle = communication + t.IdleMsPerPass;
+                RankPassTimes t = decode.Ranks[r];
+                double compute = t.ComputeMs;
+                double communication = compute + t.CommunicationMs;
+                double idle = communication + t.IdleMs;
                 bars.Add(Segment(x, 0, compute, ComputeColor));
                 bars.Add(Segment(x, compute, communication, CommunicationColor));
                 bars.Add(Segment(x, communication, idle, IdleColor));

@@ -137,9 +137,9 @@ public sealed class RunComparerTests
         VariantComparison v = RunComparer.Compare(Run("a", records, slo: slo), Run("b", records, slo: slo), [], Options).Variants.Single();
         VariantSummary s = VariantSummary.Compute("fp32", records, slo);
 
-        Assert.Equal(s.OutputTokensPerSecond, v.Find("output_tokens_per_s")!.Result!.BaselineValue, 9);
-        Assert.Equal(s.RequestsPerSecond, v.Find("requests_per_s")!.Result!.BaselineValue, 9);
-        Assert.Equal(s.GoodputRequestsPerSecond!.Value, v.Find("goodput_requests_per_s")!.Result!.BaselineValue, 9);
+        Assert.Equal(s.OutputTokensPerS, v.Find("output_tokens_per_s")!.Result!.BaselineValue, 9);
+        Assert.Equal(s.RequestsPerS, v.Find("requests_per_s")!.Result!.BaselineValue, 9);
+        Assert.Equal(s.GoodputRequestsPerS!.Value, v.Find("goodput_requests_per_s")!.Result!.BaselineValue, 9);
         Assert.Equal((119, 1), (v.BaselineCompleted, v.BaselineFailed));
     }
 

@@ -19,14 +19,14 @@ public sealed class LatencySummaryTests
         double Exact(double p) => sorted[(int)Math.Ceiling(p * sorted.Length) - 1];
 
         Assert.Equal(2000, s.Count);
-        AssertClose(Exact(0.50), s.P50Ms);
-        AssertClose(Exact(0.90), s.P90Ms);
-        AssertClose(Exact(0.95), s.P95Ms);
-        AssertClose(Exact(0.99), s.P99Ms);
-        Assert.Equal(sorted[^1], s.MaxMs);
-        Assert.Equal(values.Average(), s.MeanMs, 1e-9);
+        AssertClose(Exact(0.50), s.P50);
+        AssertClose(Exact(0.90), s.P90);
+        AssertClose(Exact(0.95), s.P95);
+        AssertClose(Exact(0.99), s.P99);
+        Assert.Equal(sorted[^1], s.Max);
+        Assert.Equal(values.Average(), s.Mean, 1e-9);
         double mean = values.Average();
-        Assert.Equal(Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length), s.StdMs, 1e-6);
+        Assert.Equal(Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length), s.Std, 1e-6);
     }
 
     [Fact]

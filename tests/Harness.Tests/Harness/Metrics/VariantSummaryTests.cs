@@ -20,22 +20,21 @@ public sealed class VariantSummaryTests
 
         VariantSummary s = VariantSummary.Compute("v", records);
 
-        Assert.Equal(1, s.Warmup);
+        Assert.Equal(1, s.WarmupExcluded);
         Assert.Equal(4, s.Measured);
         Assert.Equal(2, s.Completed);
         Assert.Equal(2, s.Failed);
         Assert.Equal(2, s.TtftMs.Count);
-        Assert.Equal(100, s.TtftMs.MaxMs, 1e-6); // 100 and 50; the failed request's 100 ms is not included
-        Assert.Equal(75, s.TtftMs.MeanMs, 1e-6);
+        Assert.Equal(100, s.TtftMs.Max, 1e-6); // 100 and 50; the failed request's 100 ms is not included
+        Assert.Equal(75, s.TtftMs.Mean, 1e-6);
 
         // Duration: first measured scheduled send (1000) to last completion (1400).
-        Assert.Equal(0.4, s.DurationSeconds, 1e-9);
-        Assert.Equal(6, s.OutputTokens);
-        Assert.Equal(6 / 0.4, s.OutputTokensPerSecond, 1e-6);
-        Assert.Equal(56 / 0.4, s.TotalTokensPerSecond, 1e-6);
-        Assert.Equal(2 / 0.4, s.RequestsPerSecond, 1e-6);
+        Assert.Equal(0.4, s.DurationS, 1e-9);
+        Assert.Equal(6 / 0.4, s.OutputTokensPerS, 1e-6);
+        Assert.Equal(56 / 0.4, s.TotalTokensPerS, 1e-6);
+        Assert.Equal(2 / 0.4, s.RequestsPerS, 1e-6);
         Assert.Equal(4, s.ItlMs.Count); // 30, 40, 30 and 250
-        Assert.Null(s.GoodputRequestsPerSecond);
+        Assert.Null(s.GoodputRequestsPerS);
     }
 
     [Fact]
@@ -67,9 +66,8 @@ public sealed class VariantSummaryTests
 
         VariantSummary s = VariantSummary.Compute("v", records, slo);
 
-        Assert.Equal(good, s.GoodRequests);
         Assert.InRange(good, 20, 280); // the SLO is neither trivially met nor missed
-        Assert.Equal(good / s.DurationSeconds, s.GoodputRequestsPerSecond!.Value, 1e-9);
+        Assert.Equal(good / s.DurationS, s.GoodputRequestsPerS!.Value, 1e-9);
         Assert.Equal((double)good / 300, s.SloAttainment!.Value, 1e-12);
         Assert.Equal(9, s.Failed); // i = 0, 37, ..., 296
     }

@@ -1,3 +1,4 @@
+using Harness.Metrics;
 using Harness.Reports;
 using Harness.Reports.Charts;
 using Harness.Results;
@@ -76,11 +77,11 @@ public sealed class ChartDataTests
             name,
             new Dictionary<string, string>(),
             VariantNames.PointLabel(name) ?? "-",
-            new VariantMetrics(new Percentiles(10, p99, p99, p99, p99, p99, p99, 0), Empty, Empty, Empty, Empty, rate, rate, 1, null, null, 10, 10, 0, 0, 1),
+            new VariantSummary(new LatencySummary(10, p99, p99, p99, p99, p99, p99, 0), Empty, Empty, Empty, Empty, rate, rate, 1, null, null, 10, 10, 0, 0, 1),
             new VariantMemory(0, 0, 0, 0),
             0,
             [],
             null);
 
-    private static Percentiles Empty => new(0, 0, 0, 0, 0, 0, 0, 0);
+    private static LatencySummary Empty => new(0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -21,7 +21,7 @@ public sealed class RenderedTelemetryRun : RenderedReport
         (List<RequestRecord> paged, VariantTelemetry telemetry) = Paged();
         List<RequestRecord> plain = Synthetic("plain", 12, prefillMs: 40, tpotMs: 20, tokens: 6, seed: 4);
         RunResult built = new RunBuilder().Add("paged", paged).Add("plain", plain).Build();
-        Kv = new VariantKvMemory("paged", 16, 36864, 64 * MiB, 40 * MiB, 48 * MiB, 37.5, 16.75, 4, 0.3, telemetry.Steps.Count, 2.5);
+        Kv = new KvCacheSummary("paged", 16, 36864, 64 * MiB, 40 * MiB, 48 * MiB, 37.5, 16.75, 4, 0.3, telemetry.Steps.Count, 2.5);
         Result = built with { Variants = [built.Variants[0] with { Kv = Kv }, built.Variants[1]] };
         Records = [.. paged, .. plain];
         Telemetry = telemetry;
@@ -30,7 +30,7 @@ public sealed class RenderedTelemetryRun : RenderedReport
 
     internal RunResult Result { get; }
 
-    internal VariantKvMemory Kv { get; }
+    internal KvCacheSummary Kv { get; }
 
     internal IReadOnlyList<RequestRecord> Records { get; }
 

@@ -1,3 +1,4 @@
+using Harness.Metrics;
 using Harness.Reports;
 using Harness.Results;
 using static Harness.Tests.Harness.Reports.RunBuilder;
@@ -22,7 +23,7 @@ public sealed class RenderedTensorParallelRun : RenderedReport
         }
 
         RunResult built = builder.Build();
-        var prefill = new TensorParallelPhase(4, 128, 80, [new(60, 5, 15), new(50, 5, 25)], 25, 819_200, 0, 100 * 5.0 / 60);
+        var prefill = new TensorParallelPhaseSummary(4, 128, 80, [new(60, 5, 15), new(50, 5, 25)], 25, 819_200, 0, 100 * 5.0 / 60);
         Dictionary<string, string> Options(string precision, int tp) => new() { ["precision"] = precision, ["tp"] = tp.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         Result = built with
         {

@@ -98,17 +98,17 @@ internal sealed class RunBuilder
         return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
     }
 
-    public static Percentiles Summary(IReadOnlyList<double> values)
+    public static LatencySummary Summary(IReadOnlyList<double> values)
     {
         if (values.Count == 0)
         {
             // result.json cannot hold NaN: an empty summary is all zeros with count 0.
-            return new Percentiles(0, 0, 0, 0, 0, 0, 0, 0);
+            return new LatencySummary(0, 0, 0, 0, 0, 0, 0, 0);
         }
 
         double mean = values.Average();
         double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Count);
-        return new Percentiles(values.Count, NearestRank(values, 50), NearestRank(values, 90), NearestRank(values, 95), NearestRank(values, 99), values.Max(), mean, std);
+        return new LatencySummary(values.Count, NearestRank(values, 50), NearestRank(values, 90), NearestRank(values, 95), NearestRank(values, 99), values.Max(), mean, std);
     }
 
     public static List<double> Ttfts(IEnumerable<RequestRecord> rs) => [.. Completed(rs).Select(r => Ms(r.TokenTimes[0] - r.ScheduledAt))];
@@ -129,7 +129,7 @@ internal sealed class RunBuilder
         double duration = measured.Count == 0 ? 0 : Ms(measured.Max(r => Math.Max(r.CompletedAt, r.TokenTimes.Length > 0 ? r.TokenTimes[^1] : 0)) - measured.Min(r => r.ScheduledAt)) / 1000;
         double Per(double x) => duration > 0 ? x / duration : 0;
         int good = completed.Count(r => Slo is null || Ms(r.TokenTimes[0] - r.ScheduledAt) <= (Slo.TtftMs ?? double.MaxValue));
-        var metrics = new VariantMetrics(
+        var metrics = new VariantSummary(
             Summary(Ttfts(measured)),
             Summary(Tpots(measured)),
             Summary(Itls(measured)),
@@ -145,7 +145,7 @@ internal sealed class RunBuilder
             measured.Count - completed.Count,
             requests.Count(r => r.IsWarmup),
             duration);
-        var validity = new List<ValidityResult>
+        var validity = new List<EarlyStoppingVerdict>
         {
             new("ttft_ms", 0.99, Slo?.TtftMs, completed.Count, 0, 459, completed.Count >= 459, null),
         };

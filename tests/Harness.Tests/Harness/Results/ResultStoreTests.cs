@@ -81,9 +81,9 @@ public sealed class ResultStoreTests
         // The summary of the read-back records matches the original (percentiles within HdrHistogram's resolution).
         VariantSummary sa = VariantSummary.Compute("fp32", records);
         VariantSummary sb = VariantSummary.Compute("fp32", back);
-        Assert.Equal((sa.Measured, sa.Completed, sa.Failed, sa.Warmup), (sb.Measured, sb.Completed, sb.Failed, sb.Warmup));
-        Assert.Equal(sa.OutputTokensPerSecond, sb.OutputTokensPerSecond, 6);
-        Assert.Equal(sa.TtftMs.P99Ms, sb.TtftMs.P99Ms, 1);
+        Assert.Equal((sa.Measured, sa.Completed, sa.Failed, sa.WarmupExcluded), (sb.Measured, sb.Completed, sb.Failed, sb.WarmupExcluded));
+        Assert.Equal(sa.OutputTokensPerS, sb.OutputTokensPerS, 6);
+        Assert.Equal(sa.TtftMs.P99, sb.TtftMs.P99, 1);
     }
 
     [Fact]
@@ -204,7 +204,7 @@ public sealed class ResultStoreTests
     {
         using var dir = new TempDir();
         RunResult plain = SampleRuns.Result(["paged", "plain"]);
-        var kv = new VariantKvMemory("paged", 16, 36864, 64L << 20, 12_500_000, 13_000_000, 60.0, 75.5, 3, null, 420, 2.5);
+        var kv = new KvCacheSummary("paged", 16, 36864, 64L << 20, 12_500_000, 13_000_000, 60.0, 75.5, 3, null, 420, 2.5);
         RunResult result = plain with { Variants = [plain.Variants[0] with { Kv = kv }, plain.Variants[1]] };
         ResultStore.Write(dir.Path, result, []);
         string json = File.ReadAllText(dir.File(ResultStore.ResultFile));
@@ -233,8 +233,8 @@ public sealed class ResultStoreTests
     {
         using var dir = new TempDir();
         RunResult plain = SampleRuns.Result(["tp2", "plain"]);
-        var prefill = new TensorParallelPhase(4, 128, 80, [new(60, 5, 15), new(50, 5, 25)], 25, 819_200, 0, 100 * 5.0 / 60);
-        VariantTensorParallel tp = TensorParallelTestData.Profile(2, 2, 25, prefill);
+        var prefill = new TensorParallelPhaseSummary(4, 128, 80, [new(60, 5, 15), new(50, 5, 25)], 25, 819_200, 0, 100 * 5.0 / 60);
+        TensorParallelSummary tp = TensorParallelTestData.Profile(2, 2, 25, prefill);
         RunResult result = plain with { Variants = [plain.Variants[0] with { TensorParallel = tp }, plain.Variants[1]] };
         ResultStore.Write(dir.Path, result, []);
         string json = File.ReadAllText(dir.File(ResultStore.ResultFile));
@@ -261,7 +261,7 @@ public sealed class ResultStoreTests
 
         RunData back = ResultStore.Load(dir.Path);
         Assert.Equal(JsonSerializer.Serialize(result, ResultJson.Options), JsonSerializer.Serialize(back.Result, ResultJson.Options));
-        VariantTensorParallel read = back.Result.Variants[0].TensorParallel!;
+        TensorParallelSummary read = back.Result.Variants[0].TensorParallel!;
         Assert.Equal(tp.Ranks, read.Ranks);
         Assert.Equal(tp.Decode!.Ranks, read.Decode!.Ranks);
         Assert.Equal(prefill.Ranks, read.Prefill!.Ranks);
@@ -282,7 +282,7 @@ public sealed class ResultStoreTests
             Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("variants")[0].GetProperty("tensor_parallel").GetProperty("prefill").ValueKind);
         }
 
-        VariantTensorParallel back = ResultStore.Load(dir.Path).Result.Variants[0].TensorParallel!;
+        TensorParallelSummary back = ResultStore.Load(dir.Path).Result.Variants[0].TensorParallel!;
         Assert.Null(back.Prefill);
         Assert.Equal(40.0, back.Decode!.WallMsPerPass);
     }

@@ -20,8 +20,8 @@ internal static class SampleRuns
         int cores = 2,
         bool complete = true)
     {
-        var percentiles = new Percentiles(200, 100.5, 150.25, 160, 190.125, 210, 110, 20.5);
-        var empty = new Percentiles(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
+        var percentiles = new LatencySummary(200, 100.5, 150.25, 160, 190.125, 210, 110, 20.5);
+        var empty = new LatencySummary(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         return new RunResult(
             RunResult.CurrentSchemaVersion,
             "nightly",
@@ -42,10 +42,10 @@ internal static class SampleRuns
                 v,
                 new Dictionary<string, string> { ["precision"] = v, ["attention"] = "fused" },
                 "poisson 1.4 rps",
-                new VariantMetrics(percentiles, percentiles, percentiles, percentiles, empty, 12.5, 40.25, 1.4, slo is null ? null : 1.3, slo is null ? null : 0.95, 200, 199, 1, 4, 142.5),
+                new VariantSummary(percentiles, percentiles, percentiles, percentiles, empty, 12.5, 40.25, 1.4, slo is null ? null : 1.3, slo is null ? null : 0.95, 200, 199, 1, 4, 142.5),
                 new VariantMemory(538_000_000, 1 << 20, 1 << 19, 900_000_000),
                 0.25,
-                [new ValidityResult("ttft_ms", 0.99, null, 199, 2, 459, false, null)],
+                [new EarlyStoppingVerdict("ttft_ms", 0.99, null, 199, 2, 459, false, null)],
                 null))],
             MetricDefinitions.All,
             ["warm-up excluded"]);

@@ -57,12 +57,12 @@ public sealed class EngineTelemetryRunTests
             Assert.Equal(36, t.Steps.Count);
             Assert.Equal(12 * 6, t.Events.Count);
 
-            VariantKvMemory kv = Assert.IsType<VariantKvMemory>(v.Kv);
-            Assert.Equal(("contiguous", 64, 10L), (kv.KvLayout, kv.KvBlockSize, kv.KvBytesPerToken));
-            Assert.Equal(30, kv.EngineSteps);
-            Assert.Equal(640, kv.KvCapacityBytes);
-            Assert.Equal(640, kv.KvPeakAllocatedBytes);
-            Assert.Equal(10 * (measured.Max(r => r.InputTokens) + 2), kv.KvPeakUsedBytes);
+            KvCacheSummary kv = Assert.IsType<KvCacheSummary>(v.Kv);
+            Assert.Equal(("contiguous", 64, 10L), (kv.KvLayout, kv.BlockSize, kv.BytesPerToken));
+            Assert.Equal(30, kv.Steps);
+            Assert.Equal(640, kv.CapacityBytes);
+            Assert.Equal(640, kv.PeakAllocatedBytes);
+            Assert.Equal(10 * (measured.Max(r => r.InputTokens) + 2), kv.PeakUsedBytes);
             Assert.Equal(0, kv.Preemptions);
             Assert.Equal(1.0, kv.MeanDecodeBatch);
 
@@ -71,7 +71,7 @@ public sealed class EngineTelemetryRunTests
 
             // Each request's three steps hold (prompt + 0, 1, 2) positions of 10 bytes in a 640-byte slot.
             double used = measured.Sum(r => 10.0 * ((3 * r.InputTokens) + 3));
-            Assert.Equal(100 * (1 - (used / (30 * 640))), kv.KvWastePercent!.Value, 9);
+            Assert.Equal(100 * (1 - (used / (30 * 640))), kv.WastePercent!.Value, 9);
         }
     }
 
@@ -98,7 +98,7 @@ public sealed class EngineTelemetryRunTests
         RunData back = ResultStore.Load(runDir);
         Assert.Equal(["fp32", "bf16"], back.Telemetry.Select(t => t.Variant));
         Assert.Equal(36, back.Telemetry[1].Steps.Count);
-        Assert.Equal(30, back.Result.Variants[1].Kv!.EngineSteps);
+        Assert.Equal(30, back.Result.Variants[1].Kv!.Steps);
         Assert.True(File.Exists(Path.Combine(runDir, "charts", "kv_cache.png")));
         Assert.Contains("## KV cache and scheduler", File.ReadAllText(Path.Combine(runDir, "report.md")), StringComparison.Ordinal);
 
@@ -131,13 +131,13 @@ public sealed class EngineTelemetryRunTests
 
         foreach (VariantResult v in ResultStore.Load(runDir).Result.Variants)
         {
-            VariantTensorParallel tp = Assert.IsType<VariantTensorParallel>(v.TensorParallel);
+            TensorParallelSummary tp = Assert.IsType<TensorParallelSummary>(v.TensorParallel);
             Assert.Equal((2, 2, false), (tp.Size, tp.Cores, tp.Oversubscribed));
             Assert.Equal([5, 4], tp.Ranks.Select(r => r.Heads));
             Assert.Equal((12L, 36L), (tp.Decode!.Passes, tp.Decode.Rows));
             Assert.Equal(20.0, tp.Decode.WallMsPerPass, 9);
-            Assert.Equal(15.0, tp.Decode.Ranks[0].ComputeMsPerPass, 9);
-            Assert.Equal(7.0, tp.Decode.Ranks[1].IdleMsPerPass, 9);
+            Assert.Equal(15.0, tp.Decode.Ranks[0].ComputeMs, 9);
+            Assert.Equal(7.0, tp.Decode.Ranks[1].IdleMs, 9);
             Assert.Equal(5.0, tp.Decode.AllReducesPerPass, 9);
 
             // Compute 15 and 12 ms a step: (15 - 13.5) / 15.

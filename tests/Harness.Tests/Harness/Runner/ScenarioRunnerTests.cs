@@ -1,4 +1,5 @@
 using Harness.Engines;
+using Harness.Metrics;
 using Harness.Results;
 using Harness.Runner;
 using Harness.Scenarios;
@@ -167,10 +168,10 @@ public sealed class ScenarioRunnerTests
         Scenario scenario = RunnerTestData.Scenario(TwoVariants + "\nslo:\n  ttft_ms: 5000\n  tpot_ms: 1000\n");
         RunOutcome outcome = await Run(scenario, []);
 
-        ValidityResult ttft = outcome.Result.Variants[0].Validity.Single(v => v.Metric == "ttft_ms");
+        EarlyStoppingVerdict ttft = outcome.Result.Variants[0].Validity.Single(v => v.Metric == "ttft_ms");
         Assert.Equal(5000, ttft.BoundMs);
         Assert.Equal(10, ttft.Samples);
-        Assert.Equal(0, ttft.OverBound);
+        Assert.Equal(0, ttft.Overlatency);
 
         // p99 at 99 % confidence needs 459 samples with none over the bound; 10 cannot support the claim.
         Assert.Equal(459, ttft.MinimumSamples);
