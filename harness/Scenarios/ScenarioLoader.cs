@@ -1,4 +1,5 @@
 using Harness.Engines;
+using Harness.Metrics;
 using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -230,7 +231,7 @@ internal static class ScenarioLoader
             return new SloSpec(null, null, null);
         }
 
-        var spec = new SloSpec(s.Double("ttft_ms"), s.Double("tpot_ms"), s.Double("e2e_ms"));
+        var spec = new SloSpec(s.Double(MetricDefinitions.TtftMs), s.Double(MetricDefinitions.TpotMs), s.Double(MetricDefinitions.E2eMs));
         s.RejectUnknownKeys();
         return spec;
     }
