@@ -11,5 +11,5 @@ namespace Harness.Engines.Llama.Tools;
 public static class LlamaTools
 {
     public static IReadOnlyList<Command> Commands() =>
-        [BenchCommand.Create(), QuantizeCommand.Create(), TrainCommand.Create(), DistillCommand.Create()];
+        [BenchCommand.Create(), TensorParallelBenchCommand.Create(), QuantizeCommand.Create(), TrainCommand.Create(), DistillCommand.Create()];
 }

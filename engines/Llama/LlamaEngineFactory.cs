@@ -1,3 +1,4 @@
+using System.Globalization;
 using Harness.Engines.Llama.Batching;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Compression;
@@ -5,7 +6,6 @@ using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Tokenization;
 using Harness.Engines.Llama.Torch;
-using System.Globalization;
 using Harness.Engines.Options;
 using TorchSharp;
 

@@ -15,7 +15,6 @@ internal static class CommandLineBuilder
             root.Subcommands.Add(tool);
         }
 
-        root.Subcommands.Add(TensorParallelBenchCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());

@@ -1,7 +1,7 @@
-using Harness.Engines;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Harness.Engines;
 using Harness.Results;
 
 namespace Harness.Runner;

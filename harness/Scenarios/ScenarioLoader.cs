@@ -1,6 +1,6 @@
+using System.Globalization;
 using Harness.Engines;
 using Harness.Metrics;
-using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

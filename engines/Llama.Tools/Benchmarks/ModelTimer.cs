@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Harness.Engines.Llama.Generation;
-using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.KvCache;
+using Harness.Engines.Llama.Model;
 
 namespace Harness.Engines.Llama.Tools.Benchmarks;
 

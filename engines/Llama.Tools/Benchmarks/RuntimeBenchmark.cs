@@ -1,11 +1,11 @@
-using Harness.Engines;
 using System.Diagnostics;
+using Harness.Engines;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Kernels;
+using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
 using TorchSharp;
-using Harness.Engines.Llama.KvCache;
 
 namespace Harness.Engines.Llama.Tools.Benchmarks;
 

@@ -1,5 +1,5 @@
-using Harness.Engines;
 using System.CommandLine;
+using Harness.Engines;
 using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Tools.Benchmarks;

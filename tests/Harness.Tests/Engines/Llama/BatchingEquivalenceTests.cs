@@ -1,6 +1,6 @@
-using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
+using Harness.Tests.Engines.Llama;
 
 namespace Harness.Tests.Engines.Llama;
 

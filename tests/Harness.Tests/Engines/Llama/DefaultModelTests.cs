@@ -1,8 +1,8 @@
-using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Tools.Training;
+using Harness.Tests.Engines.Llama;
 
 namespace Harness.Tests.Engines.Llama;
 

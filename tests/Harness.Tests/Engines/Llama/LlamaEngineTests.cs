@@ -1,7 +1,7 @@
-using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Model;
+using Harness.Tests.Engines.Llama;
 
 namespace Harness.Tests.Engines.Llama;
 

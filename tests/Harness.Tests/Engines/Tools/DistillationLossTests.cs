@@ -1,5 +1,5 @@
-using Harness.Engines.Llama.Torch;
 using Harness.Engines.Llama.Tools.Training;
+using Harness.Engines.Llama.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,8 @@
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Model;
-using Harness.Engines.Llama.Torch;
 using Harness.Engines.Llama.Tools.Training;
+using Harness.Engines.Llama.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

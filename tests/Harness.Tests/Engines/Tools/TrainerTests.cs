@@ -1,10 +1,10 @@
-using Harness.Tests.Engines.Llama;
 using Harness.Engines;
 using Harness.Engines.Llama;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Model;
-using Harness.Engines.Llama.Torch;
 using Harness.Engines.Llama.Tools.Training;
+using Harness.Engines.Llama.Torch;
+using Harness.Tests.Engines.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
 

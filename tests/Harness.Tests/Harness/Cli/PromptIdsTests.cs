@@ -1,5 +1,5 @@
-using Harness.Engines;
 using Harness.Cli;
+using Harness.Engines;
 
 namespace Harness.Tests.Harness.Cli;
 

@@ -1,3 +1,4 @@
+using Harness.Engines;
 using Harness.Metrics;
 using Harness.Reports;
 using Harness.Results;

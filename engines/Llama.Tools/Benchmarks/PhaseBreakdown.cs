@@ -1,8 +1,6 @@
 using Harness.Engines;
-using Harness.Engines.Llama.Tools.Benchmarks;
-using Harness.Metrics;
 
-namespace Harness.Benchmarks;
+namespace Harness.Engines.Llama.Tools.Benchmarks;
 
 /// <summary>
 /// Where one phase's passes spent their time, per pass: the wall time, each rank's compute, communication and idle,

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using Harness.Engines;
 
-namespace Harness.Metrics;
+namespace Harness.Engines;
 
 /// <summary>
 /// One phase (decode steps or prefill chunks) of a tensor-parallel engine over a variant's measured load runs, as
@@ -17,7 +16,7 @@ namespace Harness.Metrics;
 /// <param name="GatherBytesPerPass">Logit bytes gathered from the vocabulary shards per pass.</param>
 /// <param name="ImbalancePercent">100 (slowest rank's compute - mean rank's compute) / slowest rank's compute: the share
 /// of the slowest rank's work the others spend waiting, on average; null when no rank computed anything.</param>
-internal sealed record TensorParallelPhaseSummary(
+public sealed record TensorParallelPhaseSummary(
     [property: JsonPropertyName("passes")] long Passes,
     [property: JsonPropertyName("rows")] long Rows,
     [property: JsonPropertyName("wall_ms_per_pass")] double WallMsPerPass,

@@ -1,11 +1,10 @@
 using Harness.Engines;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Model;
-using Harness.Engines.Llama.Tools.Benchmarks;
 using Harness.Engines.Llama.Torch;
 using TorchSharp;
 
-namespace Harness.Benchmarks;
+namespace Harness.Engines.Llama.Tools.Benchmarks;
 
 /// <summary>
 /// Prefill and decode of one model split over each tensor-parallel size, on the same weights and cores, with each
@@ -43,7 +42,7 @@ internal sealed class TensorParallelBenchmark
         int context = PromptTokens + DecodeTokens + 1;
         if (context > checkpoint.Config.MaxPositions)
         {
-            throw new HarnessInputException($"the benchmark needs {context} positions but the model has {checkpoint.Config.MaxPositions}");
+            throw new EngineException($"the benchmark needs {context} positions but the model has {checkpoint.Config.MaxPositions}");
         }
 
         log($"building {Precision.Name()} weights...");

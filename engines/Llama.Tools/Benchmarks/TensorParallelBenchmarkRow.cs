@@ -1,6 +1,6 @@
 using Harness.Engines;
 
-namespace Harness.Benchmarks;
+namespace Harness.Engines.Llama.Tools.Benchmarks;
 
 /// <summary>One tensor-parallel size as <see cref="TensorParallelBenchmark"/> measured it.</summary>
 /// <param name="PrefillTokensPerS">Median over repetitions (kernel prefill, in chunks of 16 rows).</param>

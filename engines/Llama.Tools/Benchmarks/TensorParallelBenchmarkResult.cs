@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Harness.Benchmarks;
+namespace Harness.Engines.Llama.Tools.Benchmarks;
 
 /// <summary>Everything <see cref="TensorParallelBenchmark"/> measured, with the conditions it measured under.</summary>
 /// <param name="TorchPrefillTokensPerS">Median libtorch prefill of the unsplit model (the engine's prefill at size 1).</param>
