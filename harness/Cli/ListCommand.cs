@@ -59,7 +59,7 @@ internal static class ListCommand
             foreach (EngineOption option in engine.Schema.Options)
             {
                 string aliases = option.Aliases.Count > 0 ? $" (also {string.Join(", ", option.Aliases)})" : string.Empty;
-                o.WriteLine($"    {option.Name + aliases,-28} {option.TypeText,-40} default {option.Default ?? "(none)",-10} {option.Help}");
+                o.WriteLine($"    {option.Name + aliases,-28} {option.TypeText,-48} default {option.Default ?? "(none)",-10} {option.Help}");
             }
 
             string[] models = [.. engine.DescribeModels()];
