@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Harness.Engines;
+using Harness.Engines.Statistics;
 using Harness.Metrics;
 using Harness.Statistics;
 using Harness.Workloads;

@@ -1,3 +1,4 @@
+using Harness.Engines.Statistics;
 using Harness.Statistics;
 
 namespace Harness.Metrics;

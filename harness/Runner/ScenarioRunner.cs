@@ -1,6 +1,7 @@
 using System.Globalization;
 using Harness.Accuracy;
 using Harness.Engines;
+using Harness.Engines.Statistics;
 using Harness.Load;
 using Harness.Metrics;
 using Harness.Results;

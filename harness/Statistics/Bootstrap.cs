@@ -1,3 +1,4 @@
+using Harness.Engines.Statistics;
 namespace Harness.Statistics;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Harness.Engines;
+using Harness.Engines.Statistics;
 
 namespace Harness.Engines.Llama.Tools.Benchmarks;
 
@@ -32,7 +33,7 @@ internal sealed record PhaseBreakdown(
             return new PhaseBreakdown(0, double.NaN, [double.NaN], [double.NaN], [double.NaN], 0, 0, 0, double.NaN);
         }
 
-        double Median(Func<TensorParallelPhaseSummary, double> figure) => SampleMedian.Of(reps.Select(figure));
+        double Median(Func<TensorParallelPhaseSummary, double> figure) => Percentile.Median(reps.Select(figure));
         double[] Rank(Func<RankPassTimes, double> part) => [.. Enumerable.Range(0, reps[0].Ranks.Count).Select(r => Median(p => part(p.Ranks[r])))];
         return new PhaseBreakdown(
             reps.Sum(p => p.Passes),

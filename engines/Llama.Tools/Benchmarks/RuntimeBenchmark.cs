@@ -5,6 +5,7 @@ using Harness.Engines.Llama.Kernels;
 using Harness.Engines.Llama.KvCache;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
+using Harness.Engines.Statistics;
 using TorchSharp;
 
 namespace Harness.Engines.Llama.Tools.Benchmarks;
@@ -130,26 +131,26 @@ internal sealed class RuntimeBenchmark
             {
                 Samples s = samples[v.Precision];
                 long bytesPerToken = v.Weights.BytesReadPerToken;
-                double rooflineTokensPerS = SampleMedian.Of(readGBps) * 1e9 / bytesPerToken;
-                double decode = SampleMedian.Of(s.Decode);
+                double rooflineTokensPerS = Percentile.Median(readGBps) * 1e9 / bytesPerToken;
+                double decode = Percentile.Median(s.Decode);
                 return new RuntimeBenchmarkRow(
                     v.Precision.Name(),
                     v.Weights.Bytes,
                     bytesPerToken,
-                    SampleMedian.Of(s.Prefill),
+                    Percentile.Median(s.Prefill),
                     decode,
-                    SampleMedian.Of(s.TorchDecode),
+                    Percentile.Median(s.TorchDecode),
                     rooflineTokensPerS,
-                    SampleMedian.Of(s.Fraction),
-                    SampleMedian.Of(s.GemvOnlyFraction),
+                    Percentile.Median(s.Fraction),
+                    Percentile.Median(s.GemvOnlyFraction),
                     decode * bytesPerToken / 1e9,
-                    AttentionPrefillTokens > 0 ? SampleMedian.Of(s.FusedLongPrefillMs) : double.NaN,
-                    AttentionPrefillTokens > 0 ? SampleMedian.Of(s.UnfusedLongPrefillMs) : double.NaN,
+                    AttentionPrefillTokens > 0 ? Percentile.Median(s.FusedLongPrefillMs) : double.NaN,
+                    AttentionPrefillTokens > 0 ? Percentile.Median(s.UnfusedLongPrefillMs) : double.NaN,
                     s.Prefill.ToArray(),
                     s.Decode.ToArray(),
                     s.TorchDecode.ToArray(),
                     s.Fraction.ToArray(),
-                    s.BatchDecode.ToDictionary(p => p.Key, p => SampleMedian.Of(p.Value)));
+                    s.BatchDecode.ToDictionary(p => p.Key, p => Percentile.Median(p.Value)));
             }).ToList();
 
             return new RuntimeBenchmarkResult(

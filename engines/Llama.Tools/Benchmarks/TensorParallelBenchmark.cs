@@ -2,6 +2,7 @@ using Harness.Engines;
 using Harness.Engines.Llama.Checkpoints;
 using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Torch;
+using Harness.Engines.Statistics;
 using TorchSharp;
 
 namespace Harness.Engines.Llama.Tools.Benchmarks;
@@ -106,8 +107,8 @@ internal sealed class TensorParallelBenchmark
             rows.Add(new TensorParallelBenchmarkRow(
                 Sizes[i],
                 [.. first.Ranks],
-                SampleMedian.Of(s.Prefill),
-                SampleMedian.Of(s.Decode),
+                Percentile.Median(s.Prefill),
+                Percentile.Median(s.Decode),
                 [.. s.Prefill],
                 [.. s.Decode],
                 PhaseBreakdown.Of(s.Profiles.Select(p => p.Decode)),
@@ -127,7 +128,7 @@ internal sealed class TensorParallelBenchmark
             Batch,
             Repetitions,
             weights.Bytes,
-            SampleMedian.Of(torchPrefillSamples),
+            Percentile.Median(torchPrefillSamples),
             rows);
     }
 

@@ -5,6 +5,7 @@ using Harness.Engines.Llama.Model;
 using Harness.Engines.Llama.Tokenization;
 using Harness.Engines.Llama.Tools.Benchmarks;
 using Harness.Engines.Llama.Torch;
+using Harness.Engines.Statistics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -156,6 +157,6 @@ internal static class DistillationRun
             s.Add(ModelTimer.PrefillThenDecode(student, [prompt], 64).Decode);
         }
 
-        return (SampleMedian.Of(t), SampleMedian.Of(s));
+        return (Percentile.Median(t), Percentile.Median(s));
     }
 }

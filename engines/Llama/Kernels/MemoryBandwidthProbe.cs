@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Harness.Engines.Statistics;
 
 namespace Harness.Engines.Llama.Kernels;
 
@@ -59,7 +60,7 @@ public static unsafe class MemoryBandwidthProbe
             Array.Sort(triad);
             Array.Sort(read);
             return new MemoryBandwidth(
-                triad[^1], Median(triad), read[^1], Median(read), (long)bytes, pool.WorkerCount, repetitions);
+                triad[^1], Percentile.Median(triad), read[^1], Percentile.Median(read), (long)bytes, pool.WorkerCount, repetitions);
         }
         finally
         {
@@ -88,11 +89,6 @@ public static unsafe class MemoryBandwidthProbe
 
         return total;
     }
-
-    private static double Median(double[] sorted)
-        => sorted.Length % 2 == 1
-            ? sorted[sorted.Length / 2]
-            : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
 
     private readonly struct FillBody(float* x, float value) : IKernelBody
     {

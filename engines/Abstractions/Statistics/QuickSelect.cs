@@ -1,7 +1,7 @@
-namespace Harness.Statistics;
+namespace Harness.Engines.Statistics;
 
 /// <summary>In-place k-th smallest selection (Hoare partition, median-of-three pivot), expected O(n).</summary>
-internal static class QuickSelect
+public static class QuickSelect
 {
     /// <summary>Returns the k-th smallest (0-based) element; reorders <paramref name="values"/>.</summary>
     public static double Select(Span<double> values, int k)
