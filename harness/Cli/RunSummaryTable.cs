@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harness.Metrics;
+using Harness.Reports;
 using Harness.Results;
 using Spectre.Console;
 
@@ -13,8 +14,8 @@ internal static class RunSummaryTable
         ArgumentNullException.ThrowIfNull(result);
         var table = new Table().Border(TableBorder.Simple);
 
-        // Only runs whose engine reported tensor parallelism get the column, so other runs print as before.
-        bool parallel = result.Variants.Any(v => v.TensorParallel is not null);
+        // Only runs that split some variant over ranks get the column: at TP 1 everywhere it would repeat "1".
+        bool parallel = TensorParallelScaling.AnySplit(result.Variants);
         string[] tpColumn = parallel ? ["tp (decode ms/step)"] : [];
         string[] columns = ["variant", "ok/measured", "failed", "ttft p50/p99 ms", "tpot p50/p99 ms", .. tpColumn, "out tok/s", "req/s", "goodput req/s", "send late p99 ms", "p99 valid", "error"];
         foreach (string column in columns)

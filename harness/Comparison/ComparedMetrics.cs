@@ -27,4 +27,16 @@ internal static class ComparedMetrics
 
         return metrics;
     }
+
+    /// <summary>
+    /// What the run report's "are the variants different?" section judges: the median of each latency a user feels
+    /// first (waiting, then streaming) and the throughput a capacity plan needs, with goodput when an SLO says what good is.
+    /// </summary>
+    public static IReadOnlyList<ComparedMetric> Headline(bool withSlo) =>
+    [
+        ComparedMetric.Latency(MetricDefinitions.TtftMs, 0.50),
+        ComparedMetric.Latency(MetricDefinitions.TpotMs, 0.50),
+        ComparedMetric.Rate(MetricDefinitions.OutputTokensPerS),
+        .. withSlo ? [ComparedMetric.Rate(MetricDefinitions.GoodputRequestsPerS)] : Array.Empty<ComparedMetric>(),
+    ];
 }

@@ -24,8 +24,9 @@ internal static class ComparisonText
         foreach (VariantComparison v in comparison.Variants)
         {
             output.WriteLine();
+            string heading = v.CandidateVariant is null ? $"variant {v.Variant}" : $"variants {v.Variant} (baseline) vs {v.CandidateVariant} (candidate)";
             output.WriteLine(Invariant(
-                $"variant {v.Variant}: {v.BaselineCompleted} vs {v.CandidateCompleted} completed requests, {v.BaselineFailed} vs {v.CandidateFailed} failed"));
+                $"{heading}: {v.BaselineCompleted} vs {v.CandidateCompleted} completed requests, {v.BaselineFailed} vs {v.CandidateFailed} failed"));
             var rows = new List<string[]> { Header };
             rows.AddRange(v.Metrics.Select(Row));
             WriteAligned(output, rows);
@@ -111,7 +112,8 @@ internal static class ComparisonText
 
     private static string Value(double v) => v.ToString(Math.Abs(v) >= 100 ? "F1" : "F2", CultureInfo.InvariantCulture);
 
-    private static string Percent(double fraction) => (fraction * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + "%";
+    /// <summary>A relative change as <c>compare</c> prints it: signed, two decimals, e.g. "+12.50%".</summary>
+    public static string Percent(double fraction) => (fraction * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + "%";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -5,14 +5,16 @@ using Harness.Statistics;
 namespace Harness.Comparison;
 
 /// <summary>
-/// Compares a candidate run against a baseline, variant by variant (matched by name), with a bootstrap over the
-/// per-request records of both: latencies resample requests' values, ITL resamples whole requests' gaps, rates
-/// resample (amount, duration share) pairs. Gates are judged with <see cref="RegressionGate.Decide"/> in every
-/// common variant.
+/// Compares a candidate run against a baseline, variant by variant (matched by name, or as <c>--pair</c> lists them,
+/// when the two runs may be one), with a bootstrap over the per-request records of both: latencies resample requests'
+/// values, ITL resamples whole requests' gaps, rates resample (amount, duration share) pairs. Gates are judged with
+/// <see cref="RegressionGate.Decide"/> in every compared variant.
 /// </summary>
 internal static class RunComparer
 {
-    public static RunComparison Compare(RunData baseline, RunData candidate, IReadOnlyList<GateSpec> gates, BootstrapOptions options)
+    /// <param name="pairs"><c>--pair</c> specs (BASELINE:CANDIDATE): compare only these variants, whatever their
+    /// names (the two runs may be one directory); null or empty matches every common variant by name.</param>
+    public static RunComparison Compare(RunData baseline, RunData candidate, IReadOnlyList<GateSpec> gates, BootstrapOptions options, IReadOnlyList<string>? pairs = null)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
@@ -25,12 +27,17 @@ internal static class RunComparer
 
         string[] baseNames = VariantNames(baseline);
         string[] candNames = VariantNames(candidate);
+        bool paired = pairs is { Count: > 0 };
         string[] common = [.. baseNames.Where(candNames.Contains)];
-        if (common.Length == 0)
+        if (!paired && common.Length == 0)
         {
             throw new HarnessInputException(
                 $"no variant in common: {baseline.Directory} has {Names(baseNames)}, {candidate.Directory} has {Names(candNames)}");
         }
+
+        List<VariantPair> compared = paired
+            ? [.. pairs!.Select(p => VariantPair.Resolve(p, baseline, candidate)).Distinct()]
+            : [.. common.Select(n => new VariantPair(n, n))];
 
         // Both runs are judged against one SLO, the baseline's, so goodput compares like with like.
         Slo? slo = baseline.Result.Slo is { IsEmpty: false } s ? s : candidate.Result.Slo is { IsEmpty: false } c ? c : null;
@@ -51,17 +58,9 @@ internal static class RunComparer
 
         var variants = new List<VariantComparison>();
         var outcomes = new List<GateOutcome>();
-        foreach (string name in common)
+        foreach (VariantPair pair in compared)
         {
-            VariantSamples a = VariantSamples.From(name, baseline.Records, slo);
-            VariantSamples b = VariantSamples.From(name, candidate.Records, slo);
-            VariantComparison variant = new(
-                name,
-                a.Completed,
-                b.Completed,
-                a.Measured - a.Completed,
-                b.Measured - b.Completed,
-                [.. metrics.Select(m => CompareMetric(m, a, b, options))]);
+            VariantComparison variant = ComparePair(pair, baseline.Records, candidate.Records, slo, metrics, options);
             variants.Add(variant);
             foreach (GateSpec gate in gates)
             {
@@ -69,15 +68,42 @@ internal static class RunComparer
             }
         }
 
+        // Explicit pairs name what is compared, so the variants left out are not news.
         return new RunComparison(
             baseline.Directory,
             candidate.Directory,
             options,
-            Warnings(baseline, candidate, common),
-            [.. baseNames.Where(n => !candNames.Contains(n))],
-            [.. candNames.Where(n => !baseNames.Contains(n))],
+            Warnings(baseline, candidate, paired ? [] : common),
+            paired ? [] : [.. baseNames.Where(n => !candNames.Contains(n))],
+            paired ? [] : [.. candNames.Where(n => !baseNames.Contains(n))],
             variants,
             outcomes);
+    }
+
+    /// <summary>
+    /// One baseline variant against one candidate variant, each metric by the bootstrap over their per-request
+    /// records: what <c>compare</c> prints per variant and what the run report's verdict section states.
+    /// </summary>
+    public static VariantComparison ComparePair(
+        VariantPair pair,
+        IEnumerable<RequestRecord> baselineRecords,
+        IEnumerable<RequestRecord> candidateRecords,
+        Slo? slo,
+        IReadOnlyList<ComparedMetric> metrics,
+        BootstrapOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        ArgumentNullException.ThrowIfNull(metrics);
+        VariantSamples a = VariantSamples.From(pair.Baseline, baselineRecords, slo);
+        VariantSamples b = VariantSamples.From(pair.Candidate, candidateRecords, slo);
+        return new VariantComparison(
+            pair.Baseline,
+            pair.Candidate == pair.Baseline ? null : pair.Candidate,
+            a.Completed,
+            b.Completed,
+            a.Measured - a.Completed,
+            b.Measured - b.Completed,
+            [.. metrics.Select(m => CompareMetric(m, a, b, options))]);
     }
 
     private static MetricComparison CompareMetric(ComparedMetric metric, VariantSamples a, VariantSamples b, BootstrapOptions options)
@@ -114,11 +140,11 @@ internal static class RunComparer
         MetricComparison? m = variant.Find(ComparedMetric.FromGate(gate).Key);
         if (m?.Result is not { } result)
         {
-            return new GateOutcome(gate.Spec, variant.Variant, GateStatus.Unevaluable, $"{gate.Spec}: cannot be judged: {m?.Unavailable ?? "not compared"}");
+            return new GateOutcome(gate.Spec, variant.Label, GateStatus.Unevaluable, $"{gate.Spec}: cannot be judged: {m?.Unavailable ?? "not compared"}");
         }
 
         GateDecision decision = RegressionGate.Decide(gate, result);
-        return new GateOutcome(gate.Spec, variant.Variant, decision.Failed ? GateStatus.Failed : GateStatus.Passed, decision.Reason);
+        return new GateOutcome(gate.Spec, variant.Label, decision.Failed ? GateStatus.Failed : GateStatus.Passed, decision.Reason);
     }
 
     private static List<string> Warnings(RunData a, RunData b, string[] common)
@@ -147,7 +173,9 @@ internal static class RunComparer
             warnings.Add($"environments differ ({string.Join(", ", differences)}): differences may come from the machine");
         }
 
-        foreach ((string role, RunData run) in new[] { ("baseline", a), ("candidate", b) })
+        // Variants of one run compared with each other share its faults: say each once.
+        bool oneRun = string.Equals(Path.GetFullPath(a.Directory), Path.GetFullPath(b.Directory), StringComparison.Ordinal);
+        foreach ((string role, RunData run) in oneRun ? new[] { ("the", a) } : [("baseline", a), ("candidate", b)])
         {
             if (!run.Result.Complete)
             {
@@ -188,7 +216,7 @@ internal static class RunComparer
         return warnings;
     }
 
-    private static string[] VariantNames(RunData run) => [.. run.Result.Variants.Select(v => v.Name).Distinct(StringComparer.Ordinal)];
+    internal static string[] VariantNames(RunData run) => [.. run.Result.Variants.Select(v => v.Name).Distinct(StringComparer.Ordinal)];
 
-    private static string Names(string[] names) => names.Length == 0 ? "no variants" : string.Join(", ", names);
+    internal static string Names(string[] names) => names.Length == 0 ? "no variants" : string.Join(", ", names);
 }

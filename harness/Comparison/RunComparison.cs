@@ -8,8 +8,8 @@ namespace Harness.Comparison;
 /// <param name="Candidate">Candidate run directory (B); changes are (B - A) / A.</param>
 /// <param name="Bootstrap">Resamples, confidence and seed used for every interval.</param>
 /// <param name="Warnings">Reasons the runs may not be comparable (environment, incomplete runs, differing configs).</param>
-/// <param name="OnlyInBaseline">Variants the candidate lacks.</param>
-/// <param name="OnlyInCandidate">Variants the baseline lacks.</param>
+/// <param name="OnlyInBaseline">Variants the candidate lacks; empty when <c>--pair</c> chose the variants.</param>
+/// <param name="OnlyInCandidate">Variants the baseline lacks; empty when <c>--pair</c> chose the variants.</param>
 internal sealed record RunComparison(
     string Baseline,
     string Candidate,

@@ -24,16 +24,23 @@ internal static class ReportBuilder
         ChartFile? kvChart = charts.Charts.FirstOrDefault(c => c.PngPath == KvCacheChart.PngPath);
         ChartFile? parallelChart = charts.Charts.FirstOrDefault(c => c.PngPath == TensorParallelChart.PngPath);
         List<ChartFile> accuracyCharts = [.. charts.Charts.Where(c => ReportCharts.AccuracyChartNames.Any(n => c.PngPath == $"{ChartStyle.Directory}/{n}.png"))];
-        var sections = new List<ReportSection>
+        var sections = new List<ReportSection> { Overview(result, charts, fonts) };
+
+        // The verdict a reader came for comes first; a run of one variant has nothing to compare.
+        if (VariantDifferenceSection.Build(result, records) is { } difference)
         {
-            Overview(result, charts, fonts),
+            sections.Add(difference);
+        }
+
+        sections.AddRange(
+        [
             Environment(result.Environment),
             Variants(result.Variants),
             Requests(result.Variants),
             Latency(result.Variants),
             Throughput(result),
             Memory(result.Variants),
-        };
+        ]);
 
         // Only engines that report telemetry get the section, so a report without it reads exactly as before.
         if (result.Variants.Any(v => v.Kv is not null) || kvChart is not null)
@@ -41,17 +48,21 @@ internal static class ReportBuilder
             sections.Add(KvCache(result.Variants, kvChart));
         }
 
-        // Only engines that report a tensor-parallel profile get the section, so other reports read exactly as before.
-        if (result.Variants.Any(v => v.TensorParallel is not null) || parallelChart is not null)
+        // Only runs that split a variant over ranks get the section: at TP 1 everywhere its tables hold no collectives.
+        if (TensorParallelScaling.AnySplit(result.Variants))
         {
             sections.Add(TensorParallelSection.Build(result.Variants, parallelChart));
         }
 
-        // Only runs that measured accuracy get these, so other reports read exactly as before.
+        // Only runs that measured accuracy get these; the comparison only when some variant has figures to set beside
+        // its size and speed (a reference that failed leaves the accuracy section its warning and nothing to compare).
         if (result.Accuracy is not null || result.Variants.Any(v => v.Accuracy is not null))
         {
             sections.Add(AccuracySections.Accuracy(result));
-            sections.Add(AccuracySections.Precision(result, accuracyCharts));
+            if (CompressionComparison.Rows(result).Count > 0)
+            {
+                sections.Add(AccuracySections.Precision(result, accuracyCharts));
+            }
         }
 
         sections.AddRange(

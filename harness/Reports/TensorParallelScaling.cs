@@ -34,6 +34,17 @@ internal static class TensorParallelScaling
         })];
     }
 
+    /// <summary>
+    /// Whether the run's tensor-parallel figures say anything: some variant is split over more than one rank (a TP 1
+    /// baseline beside it stays in the tables). An engine that profiles a single rank too would otherwise fill the
+    /// report with tables of zero communication.
+    /// </summary>
+    public static bool AnySplit(IEnumerable<VariantResult> variants)
+    {
+        ArgumentNullException.ThrowIfNull(variants);
+        return variants.Any(v => Size(v) > 1);
+    }
+
     /// <summary>The size the engine reported, else the one the options asked for (1 when they set none).</summary>
     public static int Size(VariantResult v)
     {

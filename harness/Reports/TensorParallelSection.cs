@@ -6,9 +6,9 @@ using Harness.Results;
 namespace Harness.Reports;
 
 /// <summary>
-/// The report's tensor-parallelism section, present only when some variant's engine reported a tensor-parallel
-/// profile: how each variant was split, where a decode step's and a prefill chunk's time went on its ranks, and its
-/// speedup and efficiency against the TP 1 variant with the same other options.
+/// The report's tensor-parallelism section, present only when some variant ran split over more than one rank
+/// (<see cref="TensorParallelScaling.AnySplit"/>): how each variant was split, where a decode step's and a prefill
+/// chunk's time went on its ranks, and its speedup and efficiency against the TP 1 variant with the same other options.
 /// </summary>
 internal static class TensorParallelSection
 {

@@ -19,6 +19,26 @@ internal static class RunClock
         return records.Count == 0 ? 0 : records.Min(r => r.ScheduledAt);
     }
 
+    /// <summary>
+    /// The records with every time as the run directory stores it (whole microseconds from <see cref="Origin"/>, read
+    /// back as ticks), so a figure computed at run time equals the one computed later from <c>requests.csv</c>.
+    /// Records already read back from the file come out unchanged.
+    /// </summary>
+    public static IReadOnlyList<RequestRecord> AsStored(IReadOnlyList<RequestRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        long origin = Origin(records);
+        long Stored(long ticks) => FromMicroseconds(ToMicroseconds(ticks - origin));
+        return [.. records.Select(r => r with
+        {
+            ScheduledAt = Stored(r.ScheduledAt),
+            SentAt = Stored(r.SentAt),
+            ComputeStartAt = r.ComputeStartAt is long cs ? Stored(cs) : null,
+            TokenTimes = [.. r.TokenTimes.Select(Stored)],
+            CompletedAt = Stored(r.CompletedAt),
+        })];
+    }
+
     public static long ToMicroseconds(long ticks) => (long)Math.Round(ticks / TicksPerMicrosecond);
 
     public static long FromMicroseconds(long microseconds) => (long)Math.Round(microseconds * TicksPerMicrosecond);

@@ -73,9 +73,10 @@ internal static class ReportCharts
             DrawAccuracy(runDir, result, BaseColor, Draw);
         }
 
-        // Drawn from result.json alone, so `report RUN_DIR` redraws it without the engine files.
+        // Drawn from result.json alone, so `report RUN_DIR` redraws it without the engine files; only when some variant
+        // is split, since an engine may profile its single rank too and one rank has no collectives to show.
         List<VariantResult> parallel = [.. variants.Where(v => v.TensorParallel is not null)];
-        if (parallel.Count > 0)
+        if (parallel.Count > 0 && TensorParallelScaling.AnySplit(variants))
         {
             Draw("tensor-parallel decode time", () => TensorParallelChart.Write(runDir, [.. parallel.Select(v => (v.Name, v.TensorParallel!.Decode))]));
         }
@@ -125,10 +126,21 @@ internal static class ReportCharts
         string against = result.Accuracy?.Reference ?? "the reference";
         const string speed = "decode tokens/s per sequence (1000 / TPOT p50)";
         const string caption = "Bars are 95 % intervals (bootstrap over teacher-forced sequences). Speed under this run's load; up and right is better for top-1, down and right for KL.";
-        draw("speed vs top-1 agreement", () => SpeedAccuracyChart.Write(
-            runDir, AccuracyChartNames[0], $"Decode speed vs top-1 agreement with {against}", speed, "top-1 agreement (%)", caption, Points(a => a.Top1Agreement, 100), yMax: 100));
-        draw("speed vs KL", () => SpeedAccuracyChart.Write(
-            runDir, AccuracyChartNames[1], $"Decode speed vs KL divergence from {against}", speed, "mean KL(reference || variant), nats/token", caption, Points(a => a.KlMean, 1)));
+
+        // A run that measured only perplexity or exact match has no point to place: no chart rather than an empty one.
+        List<SpeedAccuracyPoint> top1 = Points(a => a.Top1Agreement, 100);
+        if (top1.Count > 0)
+        {
+            draw("speed vs top-1 agreement", () => SpeedAccuracyChart.Write(
+                runDir, AccuracyChartNames[0], $"Decode speed vs top-1 agreement with {against}", speed, "top-1 agreement (%)", caption, top1, yMax: 100));
+        }
+
+        List<SpeedAccuracyPoint> kl = Points(a => a.KlMean, 1);
+        if (kl.Count > 0)
+        {
+            draw("speed vs KL", () => SpeedAccuracyChart.Write(
+                runDir, AccuracyChartNames[1], $"Decode speed vs KL divergence from {against}", speed, "mean KL(reference || variant), nats/token", caption, kl));
+        }
     }
 
     /// <summary>p99 of a summary, or null when it summarises nothing (JSON cannot carry NaN, so count decides).</summary>

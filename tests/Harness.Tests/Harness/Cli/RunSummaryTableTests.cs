@@ -9,7 +9,7 @@ namespace Harness.Tests.Harness.Cli;
 public sealed class RunSummaryTableTests
 {
     [Fact]
-    public void ATpColumnShowsSizeAndDecodeStepOnlyWhenAVariantHasAProfile()
+    public void ATpColumnShowsSizeAndDecodeStepOnlyWhenAVariantIsSplit()
     {
         RunResult plain = SampleRuns.Result(["tp2", "tp4", "plain"]);
         RunResult parallel = plain with
@@ -24,6 +24,15 @@ public sealed class RunSummaryTableTests
         Assert.Contains("2 (25.50)", with, StringComparison.Ordinal);
         Assert.Contains("4 > 2 cores (50.00)", with, StringComparison.Ordinal);
         Assert.DoesNotContain("tp (decode", without, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProfilesOfSizeOneEverywhereGetNoTpColumn()
+    {
+        RunResult plain = SampleRuns.Result(["a", "b"]);
+        RunResult single = plain with { Variants = [.. plain.Variants.Select(v => v with { TensorParallel = Profile(1, 2, 12.5) })] };
+
+        Assert.DoesNotContain("tp (decode", Render(single), StringComparison.Ordinal);
     }
 
     private static string Render(RunResult result)

@@ -139,6 +139,71 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(ExitCodes.UsageError, await Program.Main(["compare", baseline, regressed, "--resamples", "10"]));
     }
 
+    [Fact]
+    public async Task PairComparesTwoVariantsOfOneRunUnderAHeadingNamingBoth()
+    {
+        string run = OneRunWithASlowVariant();
+
+        (int code, string output, string error) = await Invoke("compare", run, run, "--pair", "fast:slow", "--pair", "fast:same", "--resamples", "500");
+
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, error);
+        Assert.Contains("variants fast (baseline) vs slow (candidate): 200 vs 200 completed requests, 0 vs 0 failed", output, StringComparison.Ordinal);
+        Assert.Contains("variants fast (baseline) vs same (candidate): 200 vs 200 completed requests, 0 vs 0 failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("only in", output, StringComparison.Ordinal);
+        string slow = output[output.IndexOf("vs slow", StringComparison.Ordinal)..output.IndexOf("vs same", StringComparison.Ordinal)];
+        string ttftRow = slow.Split('\n').First(l => l.TrimStart().StartsWith("ttft_ms.p50", StringComparison.Ordinal));
+        Assert.Contains("+100.00%", ttftRow, StringComparison.Ordinal);
+        Assert.EndsWith("worse", ttftRow.TrimEnd(), StringComparison.Ordinal);
+        string same = output[output.IndexOf("vs same", StringComparison.Ordinal)..];
+        Assert.DoesNotContain(" worse", same, StringComparison.Ordinal);
+        Assert.DoesNotContain(" better", same, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PairGatesAndJsonNameBothVariants()
+    {
+        string run = OneRunWithASlowVariant();
+
+        (int code, string output, string error) = await Invoke("compare", run, run, "--pair", "fast:slow", "--json", "--gate", "ttft_ms.p50:50", "--resamples", "300");
+
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.StartsWith("gate tripped [fast:slow]: ttft_ms.p50:50: significant regression +100.00%", error, StringComparison.Ordinal);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        JsonElement v = doc.RootElement.GetProperty("variants").EnumerateArray().Single();
+        Assert.Equal(("fast", "slow"), (v.GetProperty("variant").GetString(), v.GetProperty("candidate_variant").GetString()));
+        Assert.Equal("fast:slow", doc.RootElement.GetProperty("gates").EnumerateArray().Single().GetProperty("variant").GetString());
+    }
+
+    [Fact]
+    public async Task WithoutPairTheJsonHasNoCandidateVariant()
+    {
+        (_, string output, _) = await Invoke("compare", baseline, regressed, "--json", "--resamples", "200");
+
+        using JsonDocument doc = JsonDocument.Parse(output);
+        Assert.All(doc.RootElement.GetProperty("variants").EnumerateArray(), v => Assert.False(v.TryGetProperty("candidate_variant", out _)));
+    }
+
+    [Fact]
+    public async Task AnUnknownPairedVariantIsExitCodeTwoAndOneLine()
+    {
+        string run = OneRunWithASlowVariant();
+
+        var ex = await Assert.ThrowsAsync<HarnessInputException>(() => Invoke("compare", run, run, "--pair", "fast:sloww"));
+
+        Assert.Equal($"--pair 'fast:sloww': no variant 'sloww' in {run} (it has fast, slow, same)", ex.Message);
+        Assert.Equal(ExitCodes.UsageError, await Program.Main(["compare", run, run, "--pair", "fast:sloww"]));
+        Assert.Equal(ExitCodes.UsageError, await Program.Main(["compare", run, run, "--pair", "fast-slow"]));
+    }
+
+    /// <summary>A run of "fast", "slow" (every latency 2x fast's) and "same" (fast's records renamed).</summary>
+    private string OneRunWithASlowVariant()
+    {
+        string run = Path.Combine(dir.Path, "one-run");
+        ResultStore.Write(run, SampleRuns.Result(["fast", "slow", "same"]), SampleRuns.FastSlowSame());
+        return run;
+    }
+
     private static async Task<(int Code, string Output, string Error)> Invoke(params string[] args)
     {
         using var output = new StringWriter();

@@ -49,8 +49,7 @@ public sealed class ResultStoreTests
     public void RecordsRoundTripToTheMicrosecond()
     {
         using var dir = new TempDir();
-        List<RequestRecord> records = SampleRuns.Lognormal("fp32", 50, 7, warmup: 3);
-        records.Add(records[10] with { Id = "failed", ComputeStartAt = null, TokenTimes = [], FinishReason = FinishReason.Error, Error = "boom", OutputTokens = 0 });
+        List<RequestRecord> records = WithAFailure();
         ResultStore.Write(dir.Path, SampleRuns.Result(["fp32"]), records);
 
         IReadOnlyList<RequestRecord> back = ResultStore.Load(dir.Path).Records;
@@ -84,6 +83,21 @@ public sealed class ResultStoreTests
         Assert.Equal((sa.Measured, sa.Completed, sa.Failed, sa.WarmupExcluded), (sb.Measured, sb.Completed, sb.Failed, sb.WarmupExcluded));
         Assert.Equal(sa.OutputTokensPerS, sb.OutputTokensPerS, 6);
         Assert.Equal(sa.TtftMs.P99, sb.TtftMs.P99, 1);
+    }
+
+    [Fact]
+    public void RecordsAsStoredAreExactlyWhatRequestsCsvReadsBack()
+    {
+        using var dir = new TempDir();
+        List<RequestRecord> records = WithAFailure();
+        ResultStore.Write(dir.Path, SampleRuns.Result(["fp32"]), records);
+        IReadOnlyList<RequestRecord> back = ResultStore.Load(dir.Path).Records;
+
+        IReadOnlyList<RequestRecord> stored = RunClock.AsStored(records);
+
+        static object Times(RequestRecord r) => (r.ScheduledAt, r.SentAt, r.ComputeStartAt, r.CompletedAt, string.Join(' ', r.TokenTimes));
+        Assert.Equal(back.Select(Times), stored.Select(Times));
+        Assert.Equal(back.Select(Times), RunClock.AsStored(back).Select(Times));
     }
 
     [Fact]
@@ -319,5 +333,13 @@ public sealed class ResultStoreTests
         {
             Assert.True(Math.Abs(e - a) <= 1e-3, $"{e} ms vs {a} ms differ by more than 1 us");
         }
+    }
+
+    /// <summary>50 requests after 3 warm-ups, and one that failed before its first token.</summary>
+    private static List<RequestRecord> WithAFailure()
+    {
+        List<RequestRecord> records = SampleRuns.Lognormal("fp32", 50, 7, warmup: 3);
+        records.Add(records[10] with { Id = "failed", ComputeStartAt = null, TokenTimes = [], FinishReason = FinishReason.Error, Error = "boom", OutputTokens = 0 });
+        return records;
     }
 }

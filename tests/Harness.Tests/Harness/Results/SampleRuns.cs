@@ -96,6 +96,13 @@ internal static class SampleRuns
         return records;
     }
 
+    /// <summary>
+    /// One run's records of three variants drawn with one seed: "fast"; "slow", fast's records with every time from
+    /// the origin doubled (every latency exactly 2x, the run twice as long); "same", fast's records under another name.
+    /// </summary>
+    public static List<RequestRecord> FastSlowSame(int requests = 200, int seed = 21) =>
+        [.. Lognormal("fast", requests, seed), .. Scaled(Lognormal("slow", requests, seed), 2.0), .. Lognormal("same", requests, seed)];
+
     public static List<RequestRecord> Scaled(IEnumerable<RequestRecord> records, double factor) =>
         [.. records.Select(r => r with
         {
