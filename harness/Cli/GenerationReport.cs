@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Harness.Engines;
+using Harness.Metrics;
 
 namespace Harness.Cli;
 
@@ -16,7 +17,7 @@ internal sealed record GenerationReport(
     [property: JsonPropertyName("generated_tokens")] int GeneratedTokens,
     [property: JsonPropertyName("text")] string? Text,
     [property: JsonPropertyName("finish_reason")] string FinishReason,
-    [property: JsonPropertyName("ttft_ms")] double TtftMs,
+    [property: JsonPropertyName(MetricDefinitions.TtftMs)] double TtftMs,
     [property: JsonPropertyName("prefill_tokens_per_s")] double PrefillTokensPerS,
     [property: JsonPropertyName("decode_tokens_per_s")] double DecodeTokensPerS,
     [property: JsonPropertyName("weights_bytes")] long WeightsBytes,
