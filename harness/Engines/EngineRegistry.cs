@@ -40,9 +40,12 @@ internal sealed class EngineRegistry
     /// <summary>The engine a scenario that names none runs.</summary>
     public string DefaultEngine => _factories[0].Name;
 
+    /// <summary>The engine named <paramref name="name"/> (names match without regard to case), or null.</summary>
+    public IEngineFactory? Find(string name) => _factories.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+
     /// <exception cref="EngineException">No engine of that name, listing the ones there are.</exception>
     public IEngineFactory Get(string name) =>
-        _factories.FirstOrDefault(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+        Find(name)
         ?? throw new EngineException($"unknown engine '{name}' (available: {string.Join(", ", _factories.Select(f => f.Name))})");
 
     /// <summary>Validates <paramref name="options"/> with engine <paramref name="name"/> and builds it for <paramref name="modelSpec"/>.</summary>

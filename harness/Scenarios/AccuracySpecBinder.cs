@@ -33,7 +33,7 @@ internal static class AccuracySpecBinder
             throw doc.Error("accuracy", "'accuracy' measures nothing: add fidelity, greedy, perplexity, exact_match or load_agreement");
         }
 
-        bool? hasTokenizer = EngineRegistry.Default.Factories.FirstOrDefault(f => f.Name == engine)?.HasTokenizer(model);
+        bool? hasTokenizer = EngineRegistry.Default.Find(engine)?.HasTokenizer(model);
         if (hasTokenizer == false)
         {
             foreach ((string key, bool needsText) in new[] { ("perplexity", spec.Perplexity is not null), ("exact_match", spec.ExactMatch is not null), ("fidelity", spec.Fidelity?.Text is not null) })
